@@ -1,0 +1,20 @@
+import { Router } from 'express';
+import { checkReadiness, type DependencyCheck } from '@ecom/service-kit';
+
+/**
+ * `GET /health`: the gateway is alive (always 200 while it answers) and how each upstream is doing.
+ * `GET /ready`: 200 only when every upstream is ready, else 503 with Retry-After.
+ */
+export function operabilityRoutes(checks: Readonly<Record<string, DependencyCheck>>, timeoutMs: number): Router {
+  const router = Router();
+  router.get('/health', async (_req, res) => {
+    const report = await checkReadiness(checks, timeoutMs);
+    res.json({ status: 'ok', service: 'gateway', dependencies: report.dependencies });
+  });
+  router.get('/ready', async (_req, res) => {
+    const report = await checkReadiness(checks, timeoutMs);
+    if (report.status !== 'ready') res.status(503).set('Retry-After', '5');
+    res.json({ service: 'gateway', ...report });
+  });
+  return router;
+}

@@ -1,0 +1,30 @@
+import type { Server } from 'node:http';
+import { closeHttpServer, createLogger, exitGracefullyOnSignals, runMain, type Logger } from '@ecom/service-kit';
+import { createApp } from './app';
+import { loadConfig } from './config';
+
+export interface RunningGateway {
+  readonly server: Server;
+  readonly url: string;
+  readonly logger: Logger;
+  stop(): Promise<void>;
+}
+
+/** Starts the gateway on the configured port and returns a handle that stops it. */
+export async function start(env: NodeJS.ProcessEnv = process.env, logger?: Logger): Promise<RunningGateway> {
+  const config = loadConfig(env);
+  const log = logger ?? createLogger({ service: 'gateway', level: config.logLevel });
+  const server = createApp(config, log).listen(config.port, config.host);
+  await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  log.info({ port, upstreams: config.upstreams }, 'gateway listening');
+  return { server, url: `http://127.0.0.1:${port}`, logger: log, stop: () => closeHttpServer(server) };
+}
+
+if (require.main === module) {
+  runMain(createLogger({ service: 'gateway' }), async () => {
+    const gateway = await start();
+    exitGracefullyOnSignals({ logger: gateway.logger, stop: gateway.stop });
+  });
+}

@@ -1,0 +1,31 @@
+import type { DependencyCheck } from '@ecom/service-kit';
+
+/**
+ * One readiness check per upstream service: every configured instance must answer its `/ready`
+ * with 2xx. The services' own reports (database, Kafka) are included in the error when one is not.
+ */
+export function upstreamChecks(
+  upstreams: Readonly<Record<string, readonly string[]>>,
+  timeoutMs: number,
+): Record<string, DependencyCheck> {
+  return Object.fromEntries(
+    Object.entries(upstreams).map(([name, urls]) => [
+      name,
+      () => Promise.all(urls.map((url) => assertReady(url, timeoutMs))),
+    ]),
+  );
+}
+
+async function assertReady(baseUrl: string, timeoutMs: number): Promise<void> {
+  const response = await fetch(`${baseUrl}/ready`, { signal: AbortSignal.timeout(timeoutMs) }).catch(
+    (error: unknown) => {
+      // fetch reports "fetch failed"; the useful part (ECONNREFUSED, a timeout) is its cause.
+      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+      throw new Error(`${baseUrl}: ${cause?.code ?? cause?.message ?? (error as Error).message}`);
+    },
+  );
+  if (!response.ok) {
+    const body = await response.text();
+    throw new Error(`${baseUrl}/ready answered ${response.status}: ${body.slice(0, 500)}`);
+  }
+}

@@ -1,0 +1,71 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import request from 'supertest';
+import { testLogger } from '@ecom/service-kit/testing';
+import { createApp } from '../src/app';
+import { loadConfig } from '../src/config';
+
+/** A real local HTTP upstream whose /ready answers with `status`. */
+async function startUpstream(status: number): Promise<{ url: string; server: Server }> {
+  const server = createServer((req, res) => {
+    res.writeHead(req.url === '/ready' ? status : 404, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ status: status === 200 ? 'ready' : 'unavailable' }));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
+}
+
+/** A port on which nothing listens: taken from a server that is then closed. */
+async function closedPortUrl(): Promise<string> {
+  const { url, server } = await startUpstream(200);
+  await new Promise((resolve) => server.close(resolve));
+  return url;
+}
+
+describe('gateway /health and /ready', () => {
+  const servers: Server[] = [];
+  afterAll(() => servers.forEach((server) => server.close()));
+
+  async function gatewayWith(productStatus: number) {
+    const product = await startUpstream(productStatus);
+    servers.push(product.server);
+    const config = loadConfig({
+      PRODUCT_SERVICE_URLS: product.url,
+      ORDER_SERVICE_URLS: await closedPortUrl(),
+      UPSTREAM_CHECK_TIMEOUT_MS: '1000',
+    });
+    return createApp(config, testLogger());
+  }
+
+  it('when one upstream is ready and one is down, then /health is 200 and reports each one', async () => {
+    const response = await request(await gatewayWith(200)).get('/health');
+
+    expect(response.status).toBe(200);
+    expect(response.body.status).toBe('ok');
+    expect(response.body.dependencies['product-service'].status).toBe('up');
+    expect(response.body.dependencies['order-service']).toMatchObject({ status: 'down' });
+    expect(response.body.dependencies['order-service'].error).toMatch(/ECONNREFUSED/);
+  });
+
+  it('when an upstream is not ready, then /ready is 503 with Retry-After', async () => {
+    const response = await request(await gatewayWith(503)).get('/ready');
+
+    expect(response.status).toBe(503);
+    expect(response.headers['retry-after']).toBe('5');
+    expect(response.body.status).toBe('unavailable');
+  });
+
+  it('when a request carries X-Request-Id, then the gateway returns the same id', async () => {
+    const response = await request(await gatewayWith(200)).get('/health').set('X-Request-Id', 'trace-me-1');
+    expect(response.headers['x-request-id']).toBe('trace-me-1');
+  });
+
+  it('when a route does not exist, then the answer is a JSON 404 carrying the request id', async () => {
+    const response = await request(await gatewayWith(200)).get('/no-such-route').set('X-Request-Id', 'trace-me-2');
+
+    expect(response.status).toBe(404);
+    expect(response.body).toEqual({
+      error: { code: 'not_found', message: 'No route for GET /no-such-route', details: [], request_id: 'trace-me-2' },
+    });
+  });
+});

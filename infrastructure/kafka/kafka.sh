@@ -1,0 +1,201 @@
+#!/usr/bin/env bash
+# A real single-node Apache Kafka broker (KRaft) for the platform, from jars on Maven Central.
+#
+# Usage: kafka.sh install | start | stop | status | run-class CLASS [ARGS...]
+#
+#   start   prints one word on stdout:
+#             started   we started the broker (storage formatted on first use)
+#             running   our broker was already up
+#             external  KAFKA_BROKERS names another reachable broker, or something else holds the
+#                       port: that one is used and nothing is started
+#   run-class  runs a Java main class of the broker's jars, e.g.
+#             kafka.sh run-class org.apache.kafka.tools.TopicCommand --bootstrap-server 127.0.0.1:9092 --list
+#
+# Environment: KAFKA_BROKERS, KAFKA_PORT (9092), KAFKA_CONTROLLER_PORT (9093), KAFKA_HEAP_OPTS,
+# ECOM_DATA_DIR, ECOM_CACHE_DIR. Progress goes to stderr; stdout carries only the result.
+set -euo pipefail
+
+KAFKA_SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=../lib/common.sh
+source "$KAFKA_SCRIPT_DIR/../lib/common.sh"
+
+readonly C=kafka
+readonly POM="$KAFKA_SCRIPT_DIR/pom.xml"
+# The version lives in the pom only.
+KAFKA_VERSION="$(sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p' "$POM")"
+readonly KAFKA_VERSION
+readonly LIBS="$ECOM_CACHE_DIR/kafka-$KAFKA_VERSION/libs"
+readonly KAFKA_PORT="${KAFKA_PORT:-9092}"
+readonly KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-9093}"
+readonly LOCAL_BROKER="127.0.0.1:$KAFKA_PORT"
+readonly STATE_DIR="$ECOM_DATA_DIR/kafka"
+readonly RUNTIME_PROPERTIES="$STATE_DIR/server.properties"
+readonly PIDFILE="$ECOM_RUN_DIR/kafka.pid"
+readonly LOCKFILE="$ECOM_RUN_DIR/kafka.lock"
+readonly CONSOLE_LOG="$ECOM_LOG_DIR/kafka.out"
+readonly START_TIMEOUT=90
+
+cmd_install() {
+  if [[ -f "$LIBS/.complete" ]]; then
+    return 0
+  fi
+  command -v mvn >/dev/null || die "$C" "Maven (mvn) is needed to fetch the Kafka jars from Maven Central"
+  command -v java >/dev/null || die "$C" "Java 17 is needed to run Kafka"
+  local started=$SECONDS
+  say "$C" "fetching Apache Kafka $KAFKA_VERSION jars from Maven Central into $LIBS"
+  rm -rf "$LIBS"
+  mkdir -p "$LIBS"
+  mvn -q -B -f "$POM" dependency:copy-dependencies -DoutputDirectory="$LIBS" >&2 ||
+    die "$C" "mvn dependency:copy-dependencies failed"
+  touch "$LIBS/.complete" # only after every jar is in place
+  say "$C" "jars ready in $((SECONDS - started))s"
+}
+
+# java_run LOG4J_CONFIG CLASS ARGS... : a main class of the broker's jars in the foreground.
+java_run() {
+  local log4j="$1"
+  shift
+  exec java -Xms64m -Xmx512m -Dlog4j.configuration="file:$log4j" -cp "$LIBS/*" "$@"
+}
+
+# The repo's server.properties plus what depends on this checkout and these ports.
+write_runtime_properties() {
+  mkdir -p "$STATE_DIR/data"
+  {
+    cat "$KAFKA_SCRIPT_DIR/server.properties"
+    echo
+    echo "# Added by kafka.sh"
+    echo "log.dirs=$STATE_DIR/data"
+    echo "listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,CONTROLLER://127.0.0.1:$KAFKA_CONTROLLER_PORT"
+    echo "advertised.listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT"
+    echo "controller.quorum.voters=1@127.0.0.1:$KAFKA_CONTROLLER_PORT"
+  } >"$RUNTIME_PROPERTIES"
+}
+
+# KRaft storage is formatted once, with a cluster id kept beside it.
+format_storage() {
+  [[ -f "$STATE_DIR/data/meta.properties" ]] && return 0
+  local cluster_id
+  cluster_id="$(cat "$STATE_DIR/cluster-id" 2>/dev/null || true)"
+  if [[ -z "$cluster_id" ]]; then
+    cluster_id="$( (java_run "$KAFKA_SCRIPT_DIR/tools-log4j.properties" kafka.tools.StorageTool random-uuid))"
+    echo "$cluster_id" >"$STATE_DIR/cluster-id"
+  fi
+  say "$C" "formatting KRaft storage in $STATE_DIR/data (cluster $cluster_id)"
+  (java_run "$KAFKA_SCRIPT_DIR/tools-log4j.properties" kafka.tools.StorageTool format \
+    -t "$cluster_id" -c "$RUNTIME_PROPERTIES" --ignore-formatted) >&2
+}
+
+launch_broker() {
+  : >"$CONSOLE_LOG"
+  # setsid + nohup: the broker leaves our process group, so a Ctrl-C in the shell that ran `start`
+  # does not reach it; the caller stops it through `kafka.sh stop`. Descriptor 9 is the start lock.
+  setsid nohup java ${KAFKA_HEAP_OPTS:--Xms256m -Xmx768m} \
+    -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -Djava.awt.headless=true \
+    -Dkafka.logs.dir="$ECOM_LOG_DIR" \
+    -Dlog4j.configuration="file:$KAFKA_SCRIPT_DIR/log4j.properties" \
+    -cp "$LIBS/*" kafka.Kafka "$RUNTIME_PROPERTIES" \
+    </dev/null >>"$CONSOLE_LOG" 2>&1 9>&- &
+  echo "$!" >"$PIDFILE"
+}
+
+# Ready means the broker answers a metadata request, not just that the port is open.
+broker_answers() {
+  (java_run "$KAFKA_SCRIPT_DIR/tools-log4j.properties" org.apache.kafka.tools.TopicCommand \
+    --bootstrap-server "$LOCAL_BROKER" --list) >/dev/null 2>&1
+}
+
+wait_until_ready() {
+  local pid deadline=$((SECONDS + START_TIMEOUT))
+  pid="$(cat "$PIDFILE")"
+  until port_open 127.0.0.1 "$KAFKA_PORT" && broker_answers; do
+    if ! kill -0 "$pid" 2>/dev/null || ((SECONDS >= deadline)); then
+      say "$C" "the broker did not come up (pid $pid); tail of its logs:"
+      tail -n 30 "$CONSOLE_LOG" "$ECOM_LOG_DIR/kafka.log" >&2 2>/dev/null || true
+      stop_pidfile "$C" "$PIDFILE" 10
+      die "$C" "broker failed to start"
+    fi
+    sleep 1
+  done
+}
+
+# True when our pid file names a live Java process (a re-used pid of a stranger does not count).
+our_broker_alive() {
+  pid_alive "$PIDFILE" || return 1
+  [[ "$(cat "/proc/$(cat "$PIDFILE")/comm" 2>/dev/null)" == java ]] && return 0
+  rm -f "$PIDFILE"
+  return 1
+}
+
+# KAFKA_BROKERS naming something other than our local broker.
+external_brokers() {
+  [[ -n "${KAFKA_BROKERS:-}" && "$KAFKA_BROKERS" != "$LOCAL_BROKER" && "$KAFKA_BROKERS" != "localhost:$KAFKA_PORT" ]]
+}
+
+cmd_start() {
+  exec 9>"$LOCKFILE"
+  flock 9
+  if external_brokers; then
+    local first="${KAFKA_BROKERS%%,*}"
+    port_open "${first%:*}" "${first##*:}" || die "$C" "KAFKA_BROKERS=$KAFKA_BROKERS is set but $first does not answer"
+    say "$C" "using the brokers in KAFKA_BROKERS ($KAFKA_BROKERS)"
+    echo external
+    return 0
+  fi
+  if our_broker_alive && port_open 127.0.0.1 "$KAFKA_PORT"; then
+    echo running
+    return 0
+  fi
+  if port_open 127.0.0.1 "$KAFKA_PORT"; then
+    say "$C" "something else listens on $LOCAL_BROKER; using it as the broker"
+    echo external
+    return 0
+  fi
+  cmd_install
+  local started=$SECONDS
+  write_runtime_properties
+  format_storage
+  say "$C" "starting Kafka $KAFKA_VERSION on $LOCAL_BROKER (log: $ECOM_LOG_DIR/kafka.log)"
+  launch_broker
+  wait_until_ready
+  say "$C" "ready after $((SECONDS - started))s, pid $(cat "$PIDFILE")"
+  echo started
+}
+
+cmd_stop() {
+  exec 9>"$LOCKFILE"
+  flock 9
+  our_broker_alive || true # drops a stale pid file
+  # SIGTERM is a controlled shutdown; the broker flushes its logs first.
+  stop_pidfile "$C" "$PIDFILE" 30
+}
+
+cmd_status() {
+  if our_broker_alive; then
+    echo running
+    return 0
+  fi
+  echo stopped
+  return 1
+}
+
+main() {
+  local cmd="${1:-}"
+  shift || true
+  case "$cmd" in
+    install) cmd_install ;;
+    start) cmd_start ;;
+    stop) cmd_stop ;;
+    status) cmd_status ;;
+    run-class)
+      cmd_install
+      java_run "$KAFKA_SCRIPT_DIR/tools-log4j.properties" "$@"
+      ;;
+    *)
+      echo "usage: $0 install|start|stop|status|run-class CLASS [ARGS...]" >&2
+      exit 2
+      ;;
+  esac
+}
+
+main "$@"

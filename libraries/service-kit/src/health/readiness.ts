@@ -1,0 +1,43 @@
+/** A named check of one dependency; it resolves when the dependency can serve, throws otherwise. */
+export type DependencyCheck = () => Promise<unknown>;
+
+export interface DependencyStatus {
+  readonly status: 'up' | 'down';
+  readonly latency_ms: number;
+  readonly error?: string;
+}
+
+export interface ReadinessReport {
+  readonly status: 'ready' | 'unavailable';
+  readonly dependencies: Readonly<Record<string, DependencyStatus>>;
+}
+
+/** Runs every check at once, each bounded by `timeoutMs`, and reports each dependency's status. */
+export async function checkReadiness(
+  checks: Readonly<Record<string, DependencyCheck>>,
+  timeoutMs = 2_000,
+): Promise<ReadinessReport> {
+  const entries = await Promise.all(
+    Object.entries(checks).map(async ([name, check]) => [name, await runCheck(check, timeoutMs)] as const),
+  );
+  const dependencies = Object.fromEntries(entries);
+  const allUp = entries.every(([, result]) => result.status === 'up');
+  return { status: allUp ? 'ready' : 'unavailable', dependencies };
+}
+
+async function runCheck(check: DependencyCheck, timeoutMs: number): Promise<DependencyStatus> {
+  const started = performance.now();
+  const elapsed = () => Math.round(performance.now() - started);
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+  });
+  try {
+    await Promise.race([check(), timeout]);
+    return { status: 'up', latency_ms: elapsed() };
+  } catch (error) {
+    return { status: 'down', latency_ms: elapsed(), error: error instanceof Error ? error.message : String(error) };
+  } finally {
+    clearTimeout(timer);
+  }
+}

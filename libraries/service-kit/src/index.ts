@@ -1,0 +1,15 @@
+export * from './config/env';
+export * as env from './config/env-vars';
+export * from './logging/logger';
+export * from './logging/request-context';
+export * from './errors/app-error';
+export * from './errors/error-body';
+export * from './http/koa-middleware';
+export * from './http/operability.middleware';
+export * from './kafka/kafka.factory';
+export * from './kafka/topics';
+export * from './kafka/message-headers';
+export * from './db/knex.factory';
+export * from './metrics/metrics';
+export * from './health/readiness';
+export * from './lifecycle/graceful-shutdown';

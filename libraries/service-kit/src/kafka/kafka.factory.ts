@@ -1,0 +1,77 @@
+import { Kafka, logLevel, type Admin, type KafkaConfig, type Producer, type LogEntry } from 'kafkajs';
+import type { Logger } from 'pino';
+import type { TopicSpec } from './topics';
+
+export interface KafkaSettings {
+  readonly clientId: string;
+  readonly brokers: readonly string[];
+  readonly logger: Logger;
+  /** TLS and SASL for managed clusters; plain TCP when absent. */
+  readonly ssl?: KafkaConfig['ssl'];
+  readonly sasl?: KafkaConfig['sasl'];
+}
+
+/**
+ * A kafkajs client that logs through pino and gives up within seconds when the cluster is
+ * unreachable, so callers can answer 503 instead of hanging.
+ */
+export function createKafka({ clientId, brokers, logger, ssl, sasl }: KafkaSettings): Kafka {
+  const kafkaLogger = logger.child({ component: 'kafkajs' });
+  return new Kafka({
+    clientId,
+    brokers: [...brokers],
+    ...(ssl === undefined ? {} : { ssl }),
+    ...(sasl === undefined ? {} : { sasl }),
+    connectionTimeout: 3_000,
+    requestTimeout: 10_000,
+    retry: { initialRetryTime: 100, maxRetryTime: 2_000, retries: 5, multiplier: 2 },
+    logLevel: logLevel.WARN,
+    logCreator: () => (entry) => writeKafkaLog(kafkaLogger, entry),
+  });
+}
+
+const pinoLevels: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
+  [logLevel.ERROR]: 'error',
+  [logLevel.WARN]: 'warn',
+  [logLevel.INFO]: 'info',
+  [logLevel.DEBUG]: 'debug',
+};
+
+function writeKafkaLog(logger: Logger, { namespace, level, log }: LogEntry): void {
+  const { message, timestamp: _timestamp, logger: _name, ...extra } = log;
+  logger[pinoLevels[level] ?? 'info']({ namespace, ...extra }, message);
+}
+
+/**
+ * The producer every service uses: idempotent (no duplicates from its own retries), `acks: -1`
+ * (every in-sync replica has the record before `send` resolves), one request in flight per
+ * broker so retries cannot reorder a partition. Retries are bounded rather than kafkajs's
+ * idempotent default of "forever", so a dead broker surfaces as an error the caller can map to 503.
+ */
+export function createProducer(kafka: Kafka): Producer {
+  return kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    allowAutoTopicCreation: false,
+    retry: { initialRetryTime: 100, maxRetryTime: 1_000, retries: 5 },
+  });
+}
+
+/** The acknowledgement level every send uses: all in-sync replicas. */
+export const ACKS_ALL = -1;
+
+/** Creates the topics that do not exist yet; existing topics are left as they are. */
+export async function ensureTopics(admin: Admin, topics: readonly TopicSpec[], replicationFactor = 1): Promise<string[]> {
+  const existing = new Set(await admin.listTopics());
+  const missing = topics.filter((topic) => !existing.has(topic.name));
+  if (missing.length === 0) return [];
+  await admin.createTopics({
+    waitForLeaders: true,
+    topics: missing.map((topic) => ({
+      topic: topic.name,
+      numPartitions: topic.partitions,
+      replicationFactor,
+    })),
+  });
+  return missing.map((topic) => topic.name);
+}
