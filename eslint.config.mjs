@@ -5,13 +5,7 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: [
-      '**/node_modules/**',
-      '**/dist/**',
-      '**/coverage/**',
-      '.data/**',
-      'performance-tests/results/**',
-    ],
+    ignores: ['**/node_modules/**', '**/dist/**', '**/coverage/**', '.data/**', 'performance-tests/results/**'],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,

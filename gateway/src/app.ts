@@ -11,7 +11,9 @@ export function createApp(config: GatewayConfig, logger: Logger): Express {
   const app = express();
   app.disable('x-powered-by');
   app.use(requestIdMiddleware());
-  app.use(operabilityRoutes(upstreamChecks(config.upstreams, config.upstreamCheckTimeoutMs), config.upstreamCheckTimeoutMs));
+  app.use(
+    operabilityRoutes(upstreamChecks(config.upstreams, config.upstreamCheckTimeoutMs), config.upstreamCheckTimeoutMs),
+  );
   app.use(notFoundHandler());
   app.use(errorHandler(logger));
   return app;

@@ -56,12 +56,16 @@ describe('gateway /health and /ready', () => {
   });
 
   it('when a request carries X-Request-Id, then the gateway returns the same id', async () => {
-    const response = await request(await gatewayWith(200)).get('/health').set('X-Request-Id', 'trace-me-1');
+    const response = await request(await gatewayWith(200))
+      .get('/health')
+      .set('X-Request-Id', 'trace-me-1');
     expect(response.headers['x-request-id']).toBe('trace-me-1');
   });
 
   it('when a route does not exist, then the answer is a JSON 404 carrying the request id', async () => {
-    const response = await request(await gatewayWith(200)).get('/no-such-route').set('X-Request-Id', 'trace-me-2');
+    const response = await request(await gatewayWith(200))
+      .get('/no-such-route')
+      .set('X-Request-Id', 'trace-me-2');
 
     expect(response.status).toBe(404);
     expect(response.body).toEqual({

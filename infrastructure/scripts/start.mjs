@@ -15,6 +15,7 @@ let shuttingDown = false;
 async function main() {
   process.once('SIGINT', () => shutDown('SIGINT', 0));
   process.once('SIGTERM', () => shutDown('SIGTERM', 0));
+  stopWhenParentExits();
   await installDependencies();
   // The infrastructure comes up while TypeScript compiles.
   await Promise.all([startInfrastructure(infrastructure), buildWorkspace()]);
@@ -32,6 +33,17 @@ async function main() {
     say(`${deployable.name} ready on http://localhost:${env[deployable.portVariable]}`);
   }
   printSummary(env);
+}
+
+/**
+ * `npm start` does not pass a SIGTERM sent to npm on to this script (npm just exits), so a
+ * supervisor that signals npm would leave everything running. Notice the parent going away instead.
+ */
+function stopWhenParentExits() {
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) shutDown('parent process exited', 0);
+  }, 500).unref();
 }
 
 async function runSetupSteps(deployables, env) {

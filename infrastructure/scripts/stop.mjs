@@ -18,5 +18,5 @@ for (const deployable of [...DEPLOYABLES].reverse()) {
   }
   rmSync(pidFile, { force: true });
 }
-await run('bash', [`${ROOT}/infrastructure/kafka/kafka.sh`, 'stop'], { prefix: '[kafka]' });
-await run('bash', [`${ROOT}/infrastructure/mysql/mysql.sh`, 'stop'], { prefix: '[mysql]' });
+await run('bash', [`${ROOT}/infrastructure/kafka/kafka.sh`, 'stop']);
+await run('bash', [`${ROOT}/infrastructure/mysql/mysql.sh`, 'stop']);

@@ -13,8 +13,11 @@ async function main() {
   await installDependencies();
   await Promise.all([startInfrastructure(infrastructure), buildWorkspace()]);
   await ensureTopics(process.env);
+  say('type-checking the tests');
+  await run(`${ROOT}/node_modules/.bin/tsc`, ['-p', 'tsconfig.test.json'], { prefix: '[tsc]' });
   say('linting');
   await run(`${ROOT}/node_modules/.bin/eslint`, ['.', '--max-warnings', '0'], { prefix: '[eslint]' });
+  await run(`${ROOT}/node_modules/.bin/prettier`, ['--check', '--log-level', 'warn', '.'], { prefix: '[prettier]' });
   say('running tests (jest)');
   await run(`${ROOT}/node_modules/.bin/jest`, jestArgs, { env: { ...process.env, NODE_ENV: 'test' } });
 }

@@ -14,7 +14,7 @@ const components = {
 export async function startInfrastructure(outcomes) {
   await Promise.all(
     Object.entries(components).map(async ([name, script]) => {
-      const stdout = await run('bash', [script, 'start'], { prefix: `[${name}]`, quiet: true });
+      const stdout = await run('bash', [script, 'start'], { quiet: true });
       outcomes[name] = stdout.trim().split('\n').pop();
       say(`${name}: ${outcomes[name]}`);
     }),
@@ -25,11 +25,11 @@ export async function startInfrastructure(outcomes) {
 export async function stopInfrastructure(outcomes) {
   const started = Object.entries(outcomes).filter(([, outcome]) => outcome === 'started');
   await Promise.allSettled(
-    started.map(([name]) => run('bash', [components[name], 'stop'], { prefix: `[${name}]`, quiet: true })),
+    started.map(([name]) => run('bash', [components[name], 'stop'], { quiet: true })),
   );
 }
 
 /** Creates the Kafka topics declared in libraries/service-kit/src/kafka/topics.ts. */
 export async function ensureTopics(env) {
-  await run('node', [`${ROOT}/libraries/service-kit/dist/cli/ensure-topics.js`], { env, prefix: '[kafka]' });
+  await run('node', [`${ROOT}/libraries/service-kit/dist/cli/ensure-topics.js`], { env });
 }

@@ -4,15 +4,17 @@ import { createTestDatabase, serviceDatabaseAccount, type TestDatabase } from '@
 
 const migrations: Record<string, Migration> = {
   '001_create_widgets': {
-    up: (db) => db.schema.createTable('widgets', (table) => {
-      table.bigIncrements('id');
-      table.string('name', 100).notNullable();
-      table.decimal('price', 12, 2).notNullable();
-    }),
+    up: (db) =>
+      db.schema.createTable('widgets', (table) => {
+        table.bigIncrements('id');
+        table.string('name', 100).notNullable();
+        table.decimal('price', 12, 2).notNullable();
+      }),
     down: (db) => db.schema.dropTable('widgets'),
   },
   '002_add_widget_stock': {
-    up: (db) => db.schema.alterTable('widgets', (table) => table.integer('stock').unsigned().notNullable().defaultTo(0)),
+    up: (db) =>
+      db.schema.alterTable('widgets', (table) => table.integer('stock').unsigned().notNullable().defaultTo(0)),
     down: (db) => db.schema.alterTable('widgets', (table) => table.dropColumn('stock')),
   },
 };
@@ -61,11 +63,15 @@ describe('database accounts: one user per service, rights on its own database on
   });
 
   it('when the product service user opens the order database, then access is denied', async () => {
-    await expect(connect('product', 'order_db').raw('SELECT 1')).rejects.toMatchObject({ code: 'ER_DBACCESS_DENIED_ERROR' });
+    await expect(connect('product', 'order_db').raw('SELECT 1')).rejects.toMatchObject({
+      code: 'ER_DBACCESS_DENIED_ERROR',
+    });
   });
 
   it('when the order service user opens the product database, then access is denied', async () => {
-    await expect(connect('order', 'product_db').raw('SELECT 1')).rejects.toMatchObject({ code: 'ER_DBACCESS_DENIED_ERROR' });
+    await expect(connect('order', 'product_db').raw('SELECT 1')).rejects.toMatchObject({
+      code: 'ER_DBACCESS_DENIED_ERROR',
+    });
   });
 
   it('when a service user tries to create a database outside its own names, then it is refused', async () => {
@@ -75,7 +81,12 @@ describe('database accounts: one user per service, rights on its own database on
   });
 
   it('when the database server is unreachable, then the failure is classified as unavailable within seconds', async () => {
-    const unreachable = createDatabase({ ...serviceDatabaseAccount('product'), port: 1, database: 'product_db', poolMax: 1 });
+    const unreachable = createDatabase({
+      ...serviceDatabaseAccount('product'),
+      port: 1,
+      database: 'product_db',
+      poolMax: 1,
+    });
     connections.push(unreachable);
     const startedAt = Date.now();
     const error = await unreachable.raw('SELECT 1').then(

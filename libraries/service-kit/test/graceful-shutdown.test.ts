@@ -2,7 +2,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 
 /** Starts the fixture server in a real child process and resolves with its port. */
-function startFixture(env: NodeJS.ProcessEnv = {}): Promise<{ child: ChildProcess; port: number; exited: Promise<number | null> }> {
+function startFixture(
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ child: ChildProcess; port: number; exited: Promise<number | null> }> {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'fixtures/slow-server.ts')], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],

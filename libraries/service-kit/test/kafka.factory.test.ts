@@ -1,5 +1,12 @@
 import type { Admin, Consumer, Producer } from 'kafkajs';
-import { ACKS_ALL, createKafka, createProducer, readHeader, requestIdHeaders, runWithRequestId } from '@ecom/service-kit';
+import {
+  ACKS_ALL,
+  createKafka,
+  createProducer,
+  readHeader,
+  requestIdHeaders,
+  runWithRequestId,
+} from '@ecom/service-kit';
 import { createTestTopic, eventually, testKafka, testLogger, uniqueSuffix } from '@ecom/service-kit/testing';
 
 describe('the shared Kafka factory against the real broker', () => {

@@ -15,13 +15,21 @@ function appThatThrows(error: unknown): Koa {
 
 describe('the Koa error and request-id middleware', () => {
   it('when a handler throws an AppError, then its status, code, message and details become the JSON error', async () => {
-    const error = new AppError('out_of_stock', 'Not enough stock', { status: 409, details: [{ field: 'items.0', message: 'short' }] });
+    const error = new AppError('out_of_stock', 'Not enough stock', {
+      status: 409,
+      details: [{ field: 'items.0', message: 'short' }],
+    });
     const response = await request(appThatThrows(error).callback()).post('/x').set('X-Request-Id', 'req-123');
 
     expect(response.status).toBe(409);
     expect(response.headers['x-request-id']).toBe('req-123');
     expect(response.body).toEqual({
-      error: { code: 'out_of_stock', message: 'Not enough stock', details: [{ field: 'items.0', message: 'short' }], request_id: 'req-123' },
+      error: {
+        code: 'out_of_stock',
+        message: 'Not enough stock',
+        details: [{ field: 'items.0', message: 'short' }],
+        request_id: 'req-123',
+      },
     });
   });
 
@@ -29,7 +37,11 @@ describe('the Koa error and request-id middleware', () => {
     const response = await request(appThatThrows(new Error('SELECT * FROM secrets failed')).callback()).get('/');
 
     expect(response.status).toBe(500);
-    expect(response.body.error).toMatchObject({ code: 'internal_error', message: 'Internal server error', details: [] });
+    expect(response.body.error).toMatchObject({
+      code: 'internal_error',
+      message: 'Internal server error',
+      details: [],
+    });
     expect(JSON.stringify(response.body)).not.toMatch(/secrets|at /);
   });
 

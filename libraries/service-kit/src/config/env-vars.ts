@@ -6,9 +6,7 @@ export const port = (fallback: number) => z.coerce.number().int().min(0).max(655
 
 export const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
-export const logLevel = z
-  .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
-  .default('info');
+export const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info');
 
 export const hostPort = z.string().regex(/^[\w.-]+:\d{1,5}$/, 'must look like host:port');
 
@@ -26,7 +24,6 @@ export const commaList = <T extends z.ZodType<unknown, string>>(item: T) =>
         .filter(Boolean),
     )
     .pipe(z.array(item).min(1, 'must list at least one value'));
-
 
 /** The variables every service that talks to Kafka reads. */
 export const kafkaEnv = {

@@ -61,7 +61,11 @@ export function createProducer(kafka: Kafka): Producer {
 export const ACKS_ALL = -1;
 
 /** Creates the topics that do not exist yet; existing topics are left as they are. */
-export async function ensureTopics(admin: Admin, topics: readonly TopicSpec[], replicationFactor = 1): Promise<string[]> {
+export async function ensureTopics(
+  admin: Admin,
+  topics: readonly TopicSpec[],
+  replicationFactor = 1,
+): Promise<string[]> {
   const existing = new Set(await admin.listTopics());
   const missing = topics.filter((topic) => !existing.has(topic.name));
   if (missing.length === 0) return [];

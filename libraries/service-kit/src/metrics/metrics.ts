@@ -24,6 +24,11 @@ export function createMetrics(service: string): ServiceMetrics {
 }
 
 /** A counter registered on `registry`; a thin helper so services declare metrics in one line. */
-export function createCounter<L extends string>(registry: Registry, name: string, help: string, labelNames: readonly L[] = []) {
+export function createCounter<L extends string>(
+  registry: Registry,
+  name: string,
+  help: string,
+  labelNames: readonly L[] = [],
+) {
   return new Counter<L>({ name, help, labelNames, registers: [registry] });
 }

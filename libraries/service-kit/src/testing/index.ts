@@ -73,12 +73,18 @@ export function testKafka(clientId = `test-${uniqueSuffix()}`): Kafka {
 /** Creates a topic with a random name (prefix kept readable) and returns its name. */
 export async function createTestTopic(admin: Admin, prefix: string, partitions = 1): Promise<string> {
   const topic = `test.${prefix}.${uniqueSuffix()}`;
-  await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }] });
+  await admin.createTopics({
+    waitForLeaders: true,
+    topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }],
+  });
   return topic;
 }
 
 /** Polls `probe` until it returns a value other than undefined, or fails after `timeoutMs`. */
-export async function eventually<T>(probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 15_000): Promise<T> {
+export async function eventually<T>(
+  probe: () => Promise<T | undefined> | T | undefined,
+  timeoutMs = 15_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
