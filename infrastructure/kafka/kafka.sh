@@ -12,7 +12,7 @@
 #             kafka.sh run-class org.apache.kafka.tools.TopicCommand --bootstrap-server 127.0.0.1:9092 --list
 #
 # Environment: KAFKA_BROKERS, KAFKA_PORT (9092), KAFKA_CONTROLLER_PORT (9093), KAFKA_HEAP_OPTS,
-# ECOM_DATA_DIR, ECOM_CACHE_DIR. Progress goes to stderr; stdout carries only the result.
+# KAFKA_START_TIMEOUT (90 s), ECOM_DATA_DIR, ECOM_CACHE_DIR. Progress goes to stderr; stdout carries only the result.
 set -euo pipefail
 
 KAFKA_SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -33,29 +33,42 @@ readonly RUNTIME_PROPERTIES="$STATE_DIR/server.properties"
 readonly PIDFILE="$ECOM_RUN_DIR/kafka.pid"
 readonly LOCKFILE="$ECOM_RUN_DIR/kafka.lock"
 readonly CONSOLE_LOG="$ECOM_LOG_DIR/kafka.out"
-readonly START_TIMEOUT=90
+readonly START_TIMEOUT="${KAFKA_START_TIMEOUT:-90}"
+readonly TOOLS_LOG4J="$KAFKA_SCRIPT_DIR/tools-log4j.properties"
+# JVM options of the short-lived tools (storage format, readiness probe, run-class).
+readonly TOOLS_JAVA_OPTS=(-Xms64m -Xmx512m "-Dlog4j.configuration=file:$TOOLS_LOG4J")
+
+# The marker holds the pom's checksum, so editing the pom (a new jar, another version) re-resolves.
+pom_checksum() {
+  sha256sum "$POM" | cut -d' ' -f1
+}
 
 cmd_install() {
-  if [[ -f "$LIBS/.complete" ]]; then
+  if [[ "$(cat "$LIBS/.complete" 2>/dev/null)" == "$(pom_checksum)" ]]; then
     return 0
   fi
   command -v mvn >/dev/null || die "$C" "Maven (mvn) is needed to fetch the Kafka jars from Maven Central"
   command -v java >/dev/null || die "$C" "Java 17 is needed to run Kafka"
   local started=$SECONDS
   say "$C" "fetching Apache Kafka $KAFKA_VERSION jars from Maven Central into $LIBS"
-  rm -rf "$LIBS"
-  mkdir -p "$LIBS"
-  mvn -q -B -f "$POM" dependency:copy-dependencies -DoutputDirectory="$LIBS" >&2 ||
-    die "$C" "mvn dependency:copy-dependencies failed"
-  touch "$LIBS/.complete" # only after every jar is in place
+  # Resolve into a fresh directory (no stale jars on the wildcard classpath), then swap it in, so a
+  # failed or interrupted download never leaves a half-filled libs/ behind.
+  local fresh="$LIBS.new.$$"
+  rm -rf "$fresh"
+  mkdir -p "$fresh"
+  mvn -q -B -f "$POM" dependency:copy-dependencies -DoutputDirectory="$fresh" >&2 ||
+    { rm -rf "$fresh"; die "$C" "mvn dependency:copy-dependencies failed"; }
+  pom_checksum >"$fresh/.complete" # only after every jar is in place
+  rm -rf "$LIBS.old"
+  [[ -d "$LIBS" ]] && mv "$LIBS" "$LIBS.old"
+  mv "$fresh" "$LIBS"
+  rm -rf "$LIBS.old" # a JVM still running from the old jars keeps its open files
   say "$C" "jars ready in $((SECONDS - started))s"
 }
 
-# java_run LOG4J_CONFIG CLASS ARGS... : a main class of the broker's jars in the foreground.
-java_run() {
-  local log4j="$1"
-  shift
-  exec java -Xms64m -Xmx512m -Dlog4j.configuration="file:$log4j" -cp "$LIBS/*" "$@"
+# java_tool CLASS ARGS... : a main class of the broker's jars in the foreground, WARN+ on stderr.
+java_tool() {
+  java "${TOOLS_JAVA_OPTS[@]}" -cp "$LIBS/*" "$@"
 }
 
 # The repo's server.properties plus what depends on this checkout and these ports.
@@ -78,12 +91,12 @@ format_storage() {
   local cluster_id
   cluster_id="$(cat "$STATE_DIR/cluster-id" 2>/dev/null || true)"
   if [[ -z "$cluster_id" ]]; then
-    cluster_id="$( (java_run "$KAFKA_SCRIPT_DIR/tools-log4j.properties" kafka.tools.StorageTool random-uuid))"
+    cluster_id="$(java_tool kafka.tools.StorageTool random-uuid)"
     echo "$cluster_id" >"$STATE_DIR/cluster-id"
   fi
   say "$C" "formatting KRaft storage in $STATE_DIR/data (cluster $cluster_id)"
-  (java_run "$KAFKA_SCRIPT_DIR/tools-log4j.properties" kafka.tools.StorageTool format \
-    -t "$cluster_id" -c "$RUNTIME_PROPERTIES" --ignore-formatted) >&2
+  java_tool kafka.tools.StorageTool format \
+    -t "$cluster_id" -c "$RUNTIME_PROPERTIES" --ignore-formatted >&2
 }
 
 launch_broker() {
@@ -99,10 +112,12 @@ launch_broker() {
   echo "$!" >"$PIDFILE"
 }
 
-# Ready means the broker answers a metadata request, not just that the port is open.
+# Ready means the broker answers a metadata request, not just that the port is open. A broker
+# that accepts connections before it is ready keeps the admin client waiting (60 s by default):
+# `timeout` keeps the start deadline meaningful.
 broker_answers() {
-  (java_run "$KAFKA_SCRIPT_DIR/tools-log4j.properties" org.apache.kafka.tools.TopicCommand \
-    --bootstrap-server "$LOCAL_BROKER" --list) >/dev/null 2>&1
+  timeout 20 java "${TOOLS_JAVA_OPTS[@]}" -cp "$LIBS/*" org.apache.kafka.tools.TopicCommand \
+    --bootstrap-server "$LOCAL_BROKER" --list >/dev/null 2>&1
 }
 
 wait_until_ready() {
@@ -119,10 +134,12 @@ wait_until_ready() {
   done
 }
 
-# True when our pid file names a live Java process (a re-used pid of a stranger does not count).
+# True when our pid file names a live broker of this data dir. A pid re-used by a stranger (another
+# Java program, another checkout's broker) does not count, so `stop` can never signal it.
 our_broker_alive() {
   pid_alive "$PIDFILE" || return 1
-  [[ "$(cat "/proc/$(cat "$PIDFILE")/comm" 2>/dev/null)" == java ]] && return 0
+  tr '\0' ' ' <"/proc/$(cat "$PIDFILE")/cmdline" 2>/dev/null |
+    grep -qF "kafka.Kafka $RUNTIME_PROPERTIES" && return 0
   rm -f "$PIDFILE"
   return 1
 }
@@ -189,7 +206,7 @@ main() {
     status) cmd_status ;;
     run-class)
       cmd_install
-      java_run "$KAFKA_SCRIPT_DIR/tools-log4j.properties" "$@"
+      exec java "${TOOLS_JAVA_OPTS[@]}" -cp "$LIBS/*" "$@"
       ;;
     *)
       echo "usage: $0 install|start|stop|status|run-class CLASS [ARGS...]" >&2

@@ -24,9 +24,7 @@ export async function startInfrastructure(outcomes) {
 /** Stops the components this process started (never ones that were already running). */
 export async function stopInfrastructure(outcomes) {
   const started = Object.entries(outcomes).filter(([, outcome]) => outcome === 'started');
-  await Promise.allSettled(
-    started.map(([name]) => run('bash', [components[name], 'stop'], { quiet: true })),
-  );
+  await Promise.allSettled(started.map(([name]) => run('bash', [components[name], 'stop'], { quiet: true })));
 }
 
 /** Creates the Kafka topics declared in libraries/service-kit/src/kafka/topics.ts. */

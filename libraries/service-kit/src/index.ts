@@ -13,3 +13,7 @@ export * from './db/knex.factory';
 export * from './metrics/metrics';
 export * from './health/readiness';
 export * from './lifecycle/graceful-shutdown';
+export * from './outbox/event-envelope';
+export * from './outbox/outbox.repository';
+export * from './outbox/outbox-relay';
+export * from './http/service-app';

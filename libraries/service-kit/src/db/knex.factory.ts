@@ -1,5 +1,6 @@
 import knex, { type Knex } from 'knex';
 import type { Logger } from 'pino';
+export { isDatabaseUnavailable } from './database-errors';
 
 export interface DatabaseSettings {
   readonly host: string;
@@ -45,24 +46,6 @@ function knexLog(logger: Logger | undefined): Knex.Config['log'] {
   return { warn: write('warn'), error: write('error'), deprecate: write('warn'), debug: write('debug') };
 }
 
-const unavailableCodes = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EPIPE',
-  'PROTOCOL_CONNECTION_LOST',
-  'ER_CON_COUNT_ERROR',
-  'ER_SERVER_SHUTDOWN',
-  'ER_LOCK_WAIT_TIMEOUT',
-]);
-
-/** True for failures that mean "the database cannot serve now" (retry later), not "bad query". */
-export function isDatabaseUnavailable(error: unknown): boolean {
-  if (!error || typeof error !== 'object') return false;
-  const { code, name } = error as { code?: unknown; name?: unknown };
-  return name === 'KnexTimeoutError' || (typeof code === 'string' && unavailableCodes.has(code));
-}
-
 /** A migration as knex runs it. */
 export interface Migration {
   up(db: Knex): Promise<void>;
@@ -83,4 +66,25 @@ export async function migrateToLatest(db: Knex, migrations: Readonly<Record<stri
     },
   })) as [number, string[]];
   return applied;
+}
+
+/**
+ * Runs `work` in a transaction, running it again (up to `attempts` times) when InnoDB chose it as
+ * a deadlock victim or it threw a retriable `concurrent_change` error: both mean "nothing was
+ * committed, the same work will very likely succeed now".
+ */
+export async function inTransaction<T>(
+  db: Knex,
+  work: (trx: Knex.Transaction) => Promise<T>,
+  attempts = 3,
+): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await db.transaction(work);
+    } catch (error) {
+      const { code } = error as { code?: unknown };
+      const retriable = code === 'ER_LOCK_DEADLOCK' || code === 'concurrent_change';
+      if (!retriable || attempt >= attempts) throw error;
+    }
+  }
 }

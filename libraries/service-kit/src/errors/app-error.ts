@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { isDatabaseUnavailable } from '../db/database-errors';
 
 /** One problem with one field of a request, e.g. `{ field: "items.0.quantity", message: "..." }`. */
 export interface ErrorDetail {
@@ -75,8 +76,22 @@ export function unavailableError(dependency: string, cause?: unknown, retryAfter
   });
 }
 
-/** Anything that is not an AppError becomes an unexposed 500 that keeps the original as cause. */
+/**
+ * Anything that is not an AppError becomes an unexposed 500 that keeps the original as cause,
+ * except a database that cannot serve now, which is a 503 with Retry-After.
+ */
 export function toAppError(error: unknown): AppError {
   if (isAppError(error)) return error;
+  if (isDatabaseUnavailable(error)) return unavailableError('database', error);
   return new AppError('internal_error', 'Internal server error', { status: 500, expose: false, cause: error });
+}
+
+/** Two transactions touched the same thing at once; running the losing one again resolves it. */
+export function concurrentChangeError(what: string, cause?: unknown): AppError {
+  return new AppError('concurrent_change', `${what} changed concurrently, try again`, {
+    status: 409,
+    retriable: true,
+    retryAfterSeconds: 1,
+    cause,
+  });
 }

@@ -10,8 +10,7 @@ export interface OperabilityOptions {
 
 /**
  * Serves `GET /health` (liveness: the process answers), `GET /ready` (every dependency checked,
- * 503 when one is down) and `GET /metrics` (Prometheus text), and records every other request's
- * latency under its route template.
+ * 503 when one is down) and `GET /metrics` (Prometheus text).
  */
 export function operabilityMiddleware({ service, metrics, readiness }: OperabilityOptions): Koa.Middleware {
   return async (ctx, next) => {
@@ -31,6 +30,16 @@ export function operabilityMiddleware({ service, metrics, readiness }: Operabili
       ctx.body = await metrics.registry.metrics();
       return;
     }
+    await next();
+  };
+}
+
+/**
+ * Records each request's latency under its route template and final status. Mounted outside the
+ * error middleware, so failed requests are counted with the status the client received.
+ */
+export function httpMetricsMiddleware(metrics: ServiceMetrics): Koa.Middleware {
+  return async (ctx, next) => {
     const stopTimer = metrics.httpRequestDuration.startTimer({ method: ctx.method });
     try {
       await next();

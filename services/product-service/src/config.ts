@@ -1,0 +1,38 @@
+import { z } from 'zod';
+import { TOPICS, env, parseEnv } from '@ecom/service-kit';
+
+const schema = z.object({
+  PRODUCT_SERVICE_PORT: env.port(8081),
+  PRODUCT_SERVICE_HOST: z.string().default('0.0.0.0'),
+  LOG_LEVEL: env.logLevel,
+  ...env.kafkaEnv,
+  ...env.mysqlEnv('PRODUCT_DB', { database: 'product_db', user: 'product_service', password: 'product_service_local' }),
+  BODY_LIMIT: z.string().default('100kb'),
+  OUTBOX_BATCH_SIZE: env.positiveInt(500),
+  PRODUCT_EVENTS_TOPIC: z.string().min(1).default(TOPICS.productEvents.name),
+});
+
+export type ProductServiceConfig = ReturnType<typeof loadConfig>;
+
+/** The product service's settings, read from the environment once; throws naming bad variables. */
+export function loadConfig(source: NodeJS.ProcessEnv = process.env) {
+  const raw = parseEnv(schema, source);
+  return Object.freeze({
+    service: 'product-service',
+    port: raw.PRODUCT_SERVICE_PORT,
+    host: raw.PRODUCT_SERVICE_HOST,
+    logLevel: raw.LOG_LEVEL,
+    bodyLimit: raw.BODY_LIMIT,
+    outboxBatchSize: raw.OUTBOX_BATCH_SIZE,
+    topicNames: Object.freeze({ [TOPICS.productEvents.name]: raw.PRODUCT_EVENTS_TOPIC }),
+    kafka: Object.freeze({ brokers: raw.KAFKA_BROKERS, clientId: raw.KAFKA_CLIENT_ID ?? 'product-service' }),
+    database: Object.freeze({
+      host: raw.MYSQL_HOST,
+      port: raw.MYSQL_PORT,
+      database: raw.PRODUCT_DB_NAME,
+      user: raw.PRODUCT_DB_USER,
+      password: raw.PRODUCT_DB_PASSWORD,
+      poolMax: raw.PRODUCT_DB_POOL_MAX,
+    }),
+  });
+}

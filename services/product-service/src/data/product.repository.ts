@@ -1,0 +1,123 @@
+import type { Knex } from 'knex';
+import type { Product, ProductFields, ProductFilter } from '../domain/product';
+
+interface ProductRow {
+  id: number;
+  name: string;
+  description: string | null;
+  category: string | null;
+  price: string;
+  stock: number;
+  version: number;
+  created_at: Date;
+  updated_at: Date;
+}
+
+const columns = ['id', 'name', 'description', 'category', 'price', 'stock', 'version', 'created_at', 'updated_at'];
+
+function toProduct(row: ProductRow): Product {
+  return {
+    id: Number(row.id),
+    name: row.name,
+    description: row.description,
+    category: row.category,
+    price: row.price,
+    stock: Number(row.stock),
+    version: Number(row.version),
+    created_at: row.created_at.toISOString(),
+    updated_at: row.updated_at.toISOString(),
+  };
+}
+
+/** Products in MySQL; every method works on the knex instance or transaction it was built with. */
+export class ProductRepository {
+  constructor(private readonly db: Knex | Knex.Transaction) {}
+
+  async insert(fields: ProductFields, now: Date): Promise<Product> {
+    const [id] = await this.db('products').insert({
+      ...fields,
+      total_stock: fields.stock,
+      version: 1,
+      created_at: now,
+      updated_at: now,
+    });
+    return (await this.findById(Number(id)))!;
+  }
+
+  async findById(id: number, options: { forUpdate?: boolean } = {}): Promise<Product | undefined> {
+    const query = this.db('products').select(columns).where({ id }).whereNull('deleted_at');
+    const row: ProductRow | undefined = await (options.forUpdate ? query.forUpdate() : query).first();
+    return row && toProduct(row);
+  }
+
+  /** Keyset page in id order: stable under concurrent inserts (new rows only extend later pages). */
+  async list(filter: ProductFilter): Promise<Product[]> {
+    const query = this.db('products').select(columns).whereNull('deleted_at');
+    if (filter.category !== undefined) query.where('category', filter.category);
+    if (filter.minPrice !== undefined) query.where('price', '>=', filter.minPrice);
+    if (filter.maxPrice !== undefined) query.where('price', '<=', filter.maxPrice);
+    if (filter.nameContains !== undefined) query.where('name', 'like', `%${escapeLike(filter.nameContains)}%`);
+    if (filter.inStock === true) query.where('stock', '>', 0);
+    if (filter.inStock === false) query.where('stock', 0);
+    if (filter.afterId !== undefined) query.where('id', '>', filter.afterId);
+    const rows: ProductRow[] = await query.orderBy('id').limit(filter.limit);
+    return rows.map(toProduct);
+  }
+
+  /**
+   * Replaces the product's fields. A new stock level moves total_stock by the same difference, so
+   * the conservation invariant survives restocking. (MySQL assigns left to right: total_stock is
+   * computed from the old stock before stock changes.)
+   */
+  async update(id: number, fields: ProductFields, now: Date): Promise<Product | undefined> {
+    const changed = await this.db('products')
+      .where({ id })
+      .whereNull('deleted_at')
+      .update({
+        total_stock: this.db.raw('total_stock + ? - stock', [fields.stock]),
+        stock: fields.stock,
+        name: fields.name,
+        description: fields.description,
+        category: fields.category,
+        price: fields.price,
+        version: this.db.raw('version + 1'),
+        updated_at: now,
+      });
+    return changed === 0 ? undefined : this.findById(id);
+  }
+
+  async softDelete(id: number, now: Date): Promise<boolean> {
+    const changed = await this.db('products')
+      .where({ id })
+      .whereNull('deleted_at')
+      .update({ deleted_at: now, updated_at: now, version: this.db.raw('version + 1') });
+    return changed > 0;
+  }
+
+  /** Takes `quantity` units if that many are on hand, in one conditional statement (no race). */
+  async takeStock(id: number, quantity: number, now: Date): Promise<boolean> {
+    const changed = await this.db('products')
+      .where({ id })
+      .whereNull('deleted_at')
+      .andWhere('stock', '>=', quantity)
+      .update({ stock: this.db.raw('stock - ?', [quantity]), updated_at: now });
+    return changed === 1;
+  }
+
+  /** Puts units back (releases); deleted products get them back too, so totals stay conserved. */
+  async returnStock(id: number, quantity: number, now: Date): Promise<void> {
+    await this.db('products')
+      .where({ id })
+      .update({ stock: this.db.raw('stock + ?', [quantity]), updated_at: now });
+  }
+
+  /** Current stock and price of live products among `ids` (for reservations and error details). */
+  async findStockAndPrices(ids: readonly number[]): Promise<Map<number, { stock: number; price: string }>> {
+    const rows = await this.db('products').select('id', 'stock', 'price').whereIn('id', ids).whereNull('deleted_at');
+    return new Map(rows.map((row) => [Number(row.id), { stock: Number(row.stock), price: String(row.price) }]));
+  }
+}
+
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (character) => `\\${character}`);
+}

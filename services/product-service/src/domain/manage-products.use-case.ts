@@ -1,0 +1,58 @@
+import { notFoundError } from '@ecom/service-kit';
+import { productChanged } from '../messaging/product-events';
+import type { Product, ProductFields } from './product';
+import type { UnitOfWork } from './reservation';
+
+/** Creates a product and its `product.created` event in one transaction. */
+export function createProduct(unitOfWork: UnitOfWork, fields: ProductFields, now = new Date()): Promise<Product> {
+  return unitOfWork(async ({ products, addEvents }) => {
+    const product = await products.insert(fields, now);
+    await addEvents([productChanged('product.created', product)]);
+    return product;
+  });
+}
+
+/** Replaces every field (PUT). */
+export function replaceProduct(
+  unitOfWork: UnitOfWork,
+  id: number,
+  fields: ProductFields,
+  now = new Date(),
+): Promise<Product> {
+  return unitOfWork(async ({ products, addEvents }) => {
+    const product = await products.update(id, fields, now);
+    if (!product) throw notFoundError('Product', id);
+    await addEvents([productChanged('product.updated', product)]);
+    return product;
+  });
+}
+
+/** Changes the given fields only (PATCH); the row is locked so concurrent patches do not interleave. */
+export function patchProduct(
+  unitOfWork: UnitOfWork,
+  id: number,
+  changes: Partial<ProductFields>,
+  now = new Date(),
+): Promise<Product> {
+  return unitOfWork(async ({ products, addEvents }) => {
+    const current = await products.findById(id, { forUpdate: true });
+    if (!current) throw notFoundError('Product', id);
+    const { name, description, category, price, stock } = { ...current, ...changes };
+    const product = (await products.update(id, { name, description, category, price, stock }, now))!;
+    await addEvents([productChanged('product.updated', product)]);
+    return product;
+  });
+}
+
+/**
+ * Deletes softly: the product disappears from the catalogue and can no longer be reserved, while
+ * orders that already reserved it keep their lines and can still release their units.
+ */
+export function deleteProduct(unitOfWork: UnitOfWork, id: number, now = new Date()): Promise<void> {
+  return unitOfWork(async ({ products, addEvents }) => {
+    const product = await products.findById(id, { forUpdate: true });
+    if (!product) throw notFoundError('Product', id);
+    await products.softDelete(id, now);
+    await addEvents([productChanged('product.deleted', { ...product, version: product.version + 1 })]);
+  });
+}

@@ -1,0 +1,49 @@
+import type { ProductRepository } from '../data/product.repository';
+import type { ReservationRepository } from '../data/reservation.repository';
+import type { OutgoingEvent } from '@ecom/service-kit';
+
+export interface ReservationLine {
+  readonly product_id: number;
+  readonly quantity: number;
+  readonly unit_price: string;
+}
+
+export interface Reservation {
+  readonly order_id: string;
+  readonly status: 'reserved' | 'released';
+  readonly items: readonly ReservationLine[];
+  readonly total_amount: string;
+}
+
+export interface RequestedItem {
+  readonly product_id: number;
+  readonly quantity: number;
+}
+
+/** What a use case may touch inside one transaction. */
+export interface CatalogueRepositories {
+  readonly products: ProductRepository;
+  readonly reservations: ReservationRepository;
+  /** Events to publish, written to the outbox in the same transaction. */
+  addEvents(events: readonly OutgoingEvent[]): Promise<void>;
+}
+
+/** Runs `work` in one transaction: all of it commits, or none of it does. */
+export type UnitOfWork = <T>(work: (repositories: CatalogueRepositories) => Promise<T>) => Promise<T>;
+
+/** One line per product (duplicates summed), in product id order: locks are always taken in that order. */
+export function mergeItems(items: readonly RequestedItem[]): RequestedItem[] {
+  const quantities = new Map<number, number>();
+  for (const item of items) quantities.set(item.product_id, (quantities.get(item.product_id) ?? 0) + item.quantity);
+  return [...quantities].sort(([a], [b]) => a - b).map(([product_id, quantity]) => ({ product_id, quantity }));
+}
+
+export function sameItems(requested: readonly RequestedItem[], reserved: readonly ReservationLine[]): boolean {
+  const merged = mergeItems(requested);
+  return (
+    merged.length === reserved.length &&
+    merged.every(
+      (item, index) => item.product_id === reserved[index]?.product_id && item.quantity === reserved[index]?.quantity,
+    )
+  );
+}

@@ -1,0 +1,77 @@
+import { z } from 'zod';
+import { isMoney, normaliseMoney } from '../domain/money';
+
+/** The HTTP contract of the product service, in zod. Unknown fields are dropped, not rejected. */
+
+const MAX_STOCK = 1_000_000_000;
+
+/** A price: a JSON number or a decimal string, positive, at most 2 decimals, below 10^10. */
+export const price = z
+  .union([z.number(), z.string()])
+  .transform((value) => (typeof value === 'number' ? numberToPlainString(value) : value.trim()))
+  .refine(isMoney, 'must be a positive amount with at most 2 decimals, below 10000000000')
+  .transform(normaliseMoney)
+  .refine((value) => value !== '0.00', 'must be greater than 0');
+
+/** JSON numbers like 1e-7 would print in exponent form; those are refused by isMoney anyway. */
+function numberToPlainString(value: number): string {
+  return Number.isFinite(value) ? String(value) : 'NaN';
+}
+
+const text = (max: number) => z.string().trim().max(max, `must be at most ${max} characters`);
+
+const productFields = {
+  name: text(200).min(1, 'must not be empty'),
+  description: text(2000)
+    .nullable()
+    .optional()
+    .transform((value) => value ?? null),
+  category: text(100)
+    .min(1)
+    .nullable()
+    .optional()
+    .transform((value) => value ?? null),
+  price,
+  stock: z.number().int('must be a whole number').min(0, 'must not be negative').max(MAX_STOCK),
+};
+
+export const createProductBody = z.object(productFields);
+
+export const patchProductBody = z
+  .object({
+    name: productFields.name.optional(),
+    description: text(2000).nullable().optional(),
+    category: text(100).min(1).nullable().optional(),
+    price: price.optional(),
+    stock: productFields.stock.optional(),
+  })
+  .refine((body) => Object.values(body).some((value) => value !== undefined), 'at least one field must be given');
+
+export const productId = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+
+const booleanText = z.enum(['true', 'false']).transform((value) => value === 'true');
+
+export const listProductsQuery = z.object({
+  category: text(100).min(1).optional(),
+  min_price: z.string().refine(isMoney, 'must be an amount with at most 2 decimals').optional(),
+  max_price: z.string().refine(isMoney, 'must be an amount with at most 2 decimals').optional(),
+  q: text(200).min(1).optional(),
+  in_stock: booleanText.optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: z.string().max(200).optional(),
+});
+
+export const reservationBody = z.object({
+  order_id: z.string().regex(/^[\w-]{1,64}$/, 'must be 1-64 letters, digits, - or _'),
+  items: z
+    .array(
+      z.object({
+        product_id: productId,
+        quantity: z.number().int('must be a whole number').min(1).max(10_000),
+      }),
+    )
+    .min(1, 'must contain at least one item')
+    .max(100, 'must contain at most 100 items'),
+});
+
+export const orderIdParam = z.string().regex(/^[\w-]{1,64}$/);
