@@ -9,7 +9,8 @@ import { loadConfig } from '../src/config';
 async function startUpstream(status: number): Promise<{ url: string; server: Server }> {
   const server = createServer((req, res) => {
     res.writeHead(req.url === '/ready' ? status : 404, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ status: status === 200 ? 'ready' : 'unavailable' }));
+    const dependencies = { mysql: { status: status === 200 ? 'up' : 'down' } };
+    res.end(JSON.stringify({ status: status === 200 ? 'ready' : 'unavailable', dependencies }));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
@@ -43,6 +44,8 @@ describe('gateway /health and /ready', () => {
     expect(response.status).toBe(200);
     expect(response.body.status).toBe('ok');
     expect(response.body.dependencies['product-service'].status).toBe('up');
+    const [instanceReport] = Object.values(response.body.dependencies['product-service'].details);
+    expect(instanceReport).toEqual({ mysql: { status: 'up' } });
     expect(response.body.dependencies['order-service']).toMatchObject({ status: 'down' });
     expect(response.body.dependencies['order-service'].error).toMatch(/ECONNREFUSED/);
   });

@@ -33,6 +33,7 @@ readonly RUNTIME_PROPERTIES="$STATE_DIR/server.properties"
 readonly PIDFILE="$ECOM_RUN_DIR/kafka.pid"
 readonly LOCKFILE="$ECOM_RUN_DIR/kafka.lock"
 readonly CONSOLE_LOG="$ECOM_LOG_DIR/kafka.out"
+readonly BROKER_LOG="$ECOM_LOG_DIR/kafka.log" # written by log4j.properties
 readonly START_TIMEOUT="${KAFKA_START_TIMEOUT:-90}"
 readonly TOOLS_LOG4J="$KAFKA_SCRIPT_DIR/tools-log4j.properties"
 # JVM options of the short-lived tools (storage format, readiness probe, run-class).
@@ -56,7 +57,7 @@ cmd_install() {
   local fresh="$LIBS.new.$$"
   rm -rf "$fresh"
   mkdir -p "$fresh"
-  mvn -q -B -f "$POM" dependency:copy-dependencies -DoutputDirectory="$fresh" >&2 ||
+  mvn -q -B -Dstyle.color=never -f "$POM" dependency:copy-dependencies -DoutputDirectory="$fresh" >&2 ||
     { rm -rf "$fresh"; die "$C" "mvn dependency:copy-dependencies failed"; }
   pom_checksum >"$fresh/.complete" # only after every jar is in place
   rm -rf "$LIBS.old"
@@ -101,6 +102,8 @@ format_storage() {
 
 launch_broker() {
   : >"$CONSOLE_LOG"
+  # kafka.log is appended to across runs: remember where this run's lines begin.
+  LOG_OFFSET="$(stat -c %s "$BROKER_LOG" 2>/dev/null || echo 0)"
   # setsid + nohup: the broker leaves our process group, so a Ctrl-C in the shell that ran `start`
   # does not reach it; the caller stops it through `kafka.sh stop`. Descriptor 9 is the start lock.
   setsid nohup java ${KAFKA_HEAP_OPTS:--Xms256m -Xmx768m} \
@@ -120,16 +123,34 @@ broker_answers() {
     --bootstrap-server "$LOCAL_BROKER" --list >/dev/null 2>&1
 }
 
+# True once this run's broker has logged the end of its startup (it is then unfenced and serving).
+started_line_logged() {
+  local offset="$LOG_OFFSET"
+  # The file rolled over since launch: the line is in the new, shorter file.
+  (($(stat -c %s "$BROKER_LOG" 2>/dev/null || echo 0) < offset)) && offset=0
+  tail -c "+$((offset + 1))" "$BROKER_LOG" 2>/dev/null | grep -q 'Kafka Server started'
+}
+
+# Give up: show why, and do not leave a half-started broker behind.
+startup_failed() {
+  say "$C" "the broker did not come up within ${START_TIMEOUT}s or exited (pid $1); tail of its logs:"
+  tail -n 30 "$CONSOLE_LOG" "$BROKER_LOG" >&2 2>/dev/null || true
+  stop_pidfile "$C" "$PIDFILE" 10
+  die "$C" "broker failed to start"
+}
+
 wait_until_ready() {
   local pid deadline=$((SECONDS + START_TIMEOUT))
   pid="$(cat "$PIDFILE")"
+  # Cheap polling of the log first: each probe below costs a JVM start (~2 s on 2 cores). If the
+  # line never shows (logging configured differently), probing starts after 30 s anyway.
+  local probe_from=$((SECONDS + 30))
+  until started_line_logged || ((SECONDS >= probe_from)); do
+    kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)) || startup_failed "$pid"
+    sleep 0.5
+  done
   until port_open 127.0.0.1 "$KAFKA_PORT" && broker_answers; do
-    if ! kill -0 "$pid" 2>/dev/null || ((SECONDS >= deadline)); then
-      say "$C" "the broker did not come up (pid $pid); tail of its logs:"
-      tail -n 30 "$CONSOLE_LOG" "$ECOM_LOG_DIR/kafka.log" >&2 2>/dev/null || true
-      stop_pidfile "$C" "$PIDFILE" 10
-      die "$C" "broker failed to start"
-    fi
+    kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)) || startup_failed "$pid"
     sleep 1
   done
 }
@@ -172,7 +193,7 @@ cmd_start() {
   local started=$SECONDS
   write_runtime_properties
   format_storage
-  say "$C" "starting Kafka $KAFKA_VERSION on $LOCAL_BROKER (log: $ECOM_LOG_DIR/kafka.log)"
+  say "$C" "starting Kafka $KAFKA_VERSION on $LOCAL_BROKER (log: $BROKER_LOG)"
   launch_broker
   wait_until_ready
   say "$C" "ready after $((SECONDS - started))s, pid $(cat "$PIDFILE")"

@@ -11,12 +11,16 @@ export function upstreamChecks(
   return Object.fromEntries(
     Object.entries(upstreams).map(([name, urls]) => [
       name,
-      () => Promise.all(urls.map((url) => assertReady(url, timeoutMs))),
+      async () => {
+        const reports = await Promise.all(urls.map((url) => assertReady(url, timeoutMs)));
+        return { details: Object.fromEntries(urls.map((url, index) => [url, reports[index]])) };
+      },
     ]),
   );
 }
 
-async function assertReady(baseUrl: string, timeoutMs: number): Promise<void> {
+/** Resolves with the upstream's own readiness report (its database, Kafka, …) when it is ready. */
+async function assertReady(baseUrl: string, timeoutMs: number): Promise<unknown> {
   const response = await fetch(`${baseUrl}/ready`, { signal: AbortSignal.timeout(timeoutMs) }).catch(
     (error: unknown) => {
       // fetch reports "fetch failed"; the useful part (ECONNREFUSED, a timeout) is its cause.
@@ -28,4 +32,5 @@ async function assertReady(baseUrl: string, timeoutMs: number): Promise<void> {
     const body = await response.text();
     throw new Error(`${baseUrl}/ready answered ${response.status}: ${body.slice(0, 500)}`);
   }
+  return ((await response.json()) as { dependencies?: unknown }).dependencies;
 }

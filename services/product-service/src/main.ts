@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import {
   OutboxRelay,
+  registerPoolMetrics,
   closeHttpServer,
   createDatabase,
   createKafka,
@@ -46,6 +47,7 @@ export async function start(
   await Promise.all([producer.connect(), admin.connect()]);
 
   const metrics = createMetrics(config.service);
+  registerPoolMetrics(metrics.registry, db.client.pool);
   const relay = new OutboxRelay({
     db,
     producer,

@@ -1,10 +1,14 @@
-/** A named check of one dependency; it resolves when the dependency can serve, throws otherwise. */
+/**
+ * A named check of one dependency: it resolves when the dependency can serve, throws otherwise.
+ * Resolving with `{ details }` adds those details to the report (e.g. an upstream's own report).
+ */
 export type DependencyCheck = () => Promise<unknown>;
 
 export interface DependencyStatus {
   readonly status: 'up' | 'down';
   readonly latency_ms: number;
   readonly error?: string;
+  readonly details?: unknown;
 }
 
 export interface ReadinessReport {
@@ -33,8 +37,11 @@ async function runCheck(check: DependencyCheck, timeoutMs: number): Promise<Depe
     timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
   });
   try {
-    await Promise.race([check(), timeout]);
-    return { status: 'up', latency_ms: elapsed() };
+    const result = await Promise.race([check(), timeout]);
+    const details = (result as { details?: unknown } | null)?.details;
+    return details === undefined
+      ? { status: 'up', latency_ms: elapsed() }
+      : { status: 'up', latency_ms: elapsed(), details };
   } catch (error) {
     return { status: 'down', latency_ms: elapsed(), error: error instanceof Error ? error.message : String(error) };
   } finally {

@@ -1,4 +1,4 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 export interface ServiceMetrics {
   readonly registry: Registry;
@@ -31,4 +31,22 @@ export function createCounter<L extends string>(
   labelNames: readonly L[] = [],
 ) {
   return new Counter<L>({ name, help, labelNames, registers: [registry] });
+}
+
+/** Gauges of a knex connection pool (used, free, waiting), read at scrape time. */
+export function registerPoolMetrics(
+  registry: Registry,
+  pool: { numUsed(): number; numFree(): number; numPendingAcquires(): number },
+) {
+  new Gauge({
+    name: 'db_pool_connections',
+    help: 'Database pool connections by state',
+    labelNames: ['state'] as const,
+    registers: [registry],
+    collect() {
+      this.set({ state: 'used' }, pool.numUsed());
+      this.set({ state: 'free' }, pool.numFree());
+      this.set({ state: 'pending_acquire' }, pool.numPendingAcquires());
+    },
+  });
 }

@@ -58,19 +58,24 @@ export class OutboxRelay {
   /** Publishes one batch; resolves with how many events went out. Exposed for tests and drains. */
   async publishBatch(): Promise<number> {
     const { db, producer, batchSize, topicNames } = this.#options;
-    return db.transaction(async (trx) => {
-      const rows = await lockPendingEvents(trx, batchSize);
-      if (rows.length === 0) return 0;
-      await producer.sendBatch({ acks: ACKS_ALL, topicMessages: toTopicMessages(rows, topicNames) });
-      const publishedAt = new Date();
-      await markPublished(
-        trx,
-        rows.map((row) => row.id),
-        publishedAt,
-      );
-      rows.forEach((row) => this.#lag?.observe((publishedAt.getTime() - row.occurred_at.getTime()) / 1000));
-      return rows.length;
-    });
+    // READ COMMITTED: the row locks cover only the rows read, with no gap locks, so services keep
+    // inserting new events while a batch is being published.
+    return db.transaction(
+      async (trx) => {
+        const rows = await lockPendingEvents(trx, batchSize);
+        if (rows.length === 0) return 0;
+        await producer.sendBatch({ acks: ACKS_ALL, topicMessages: toTopicMessages(rows, topicNames) });
+        const publishedAt = new Date();
+        await markPublished(
+          trx,
+          rows.map((row) => row.id),
+          publishedAt,
+        );
+        rows.forEach((row) => this.#lag?.observe((publishedAt.getTime() - row.occurred_at.getTime()) / 1000));
+        return rows.length;
+      },
+      { isolationLevel: 'read committed' },
+    );
   }
 
   async #run(): Promise<void> {
