@@ -12,7 +12,8 @@
 #             kafka.sh run-class org.apache.kafka.tools.TopicCommand --bootstrap-server 127.0.0.1:9092 --list
 #
 # Environment: KAFKA_BROKERS, KAFKA_PORT (9092), KAFKA_CONTROLLER_PORT (9093), KAFKA_HEAP_OPTS,
-# KAFKA_START_TIMEOUT (90 s), ECOM_DATA_DIR, ECOM_CACHE_DIR. Progress goes to stderr; stdout carries only the result.
+# KAFKA_START_TIMEOUT (90 s), ECOM_DATA_DIR, ECOM_CACHE_DIR.
+# Progress goes to stderr; stdout carries only the result.
 set -euo pipefail
 
 KAFKA_SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -44,10 +45,24 @@ pom_checksum() {
   sha256sum "$POM" | cut -d' ' -f1
 }
 
+jars_ready() {
+  [[ "$(cat "$LIBS/.complete" 2>/dev/null)" == "$(pom_checksum)" ]]
+}
+
 cmd_install() {
-  if [[ "$(cat "$LIBS/.complete" 2>/dev/null)" == "$(pom_checksum)" ]]; then
-    return 0
+  jars_ready && return 0
+  # Parallel first uses (say, two run-class calls) resolve once: the second waits, then finds the
+  # jars. The lock is released before anything long-lived (the broker) could inherit it.
+  mkdir -p "$(dirname "$LIBS")"
+  exec 8>"$(dirname "$LIBS")/.install.lock"
+  flock 8
+  if ! jars_ready; then
+    resolve_jars
   fi
+  exec 8>&-
+}
+
+resolve_jars() {
   command -v mvn >/dev/null || die "$C" "Maven (mvn) is needed to fetch the Kafka jars from Maven Central"
   command -v java >/dev/null || die "$C" "Java 17 is needed to run Kafka"
   local started=$SECONDS
@@ -57,8 +72,14 @@ cmd_install() {
   local fresh="$LIBS.new.$$"
   rm -rf "$fresh"
   mkdir -p "$fresh"
-  mvn -q -B -Dstyle.color=never -f "$POM" dependency:copy-dependencies -DoutputDirectory="$fresh" >&2 ||
-    { rm -rf "$fresh"; die "$C" "mvn dependency:copy-dependencies failed"; }
+  # Maven's own output goes to a log (it prints stray colour codes even with -q); shown on failure.
+  local mvn_log="$ECOM_LOG_DIR/kafka-install.log"
+  if ! mvn -q -B -Dstyle.color=never -f "$POM" dependency:copy-dependencies \
+    -DoutputDirectory="$fresh" >"$mvn_log" 2>&1; then
+    tail -n 40 "$mvn_log" >&2
+    rm -rf "$fresh"
+    die "$C" "mvn dependency:copy-dependencies failed (log: $mvn_log)"
+  fi
   pom_checksum >"$fresh/.complete" # only after every jar is in place
   rm -rf "$LIBS.old"
   [[ -d "$LIBS" ]] && mv "$LIBS" "$LIBS.old"

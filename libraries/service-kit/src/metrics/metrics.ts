@@ -50,3 +50,4 @@ export function registerPoolMetrics(
     },
   });
 }
+export { Counter, Gauge, Histogram, Registry } from 'prom-client';

@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import { TOPICS, env, parseEnv } from '@ecom/service-kit';
+
+const schema = z.object({
+  ORDER_SERVICE_PORT: env.port(8082),
+  ORDER_SERVICE_HOST: z.string().default('0.0.0.0'),
+  ORDER_WORKER_PORT: env.port(8083),
+  LOG_LEVEL: env.logLevel,
+  ...env.kafkaEnv,
+  ...env.mysqlEnv('ORDER_DB', { database: 'order_db', user: 'order_service', password: 'order_service_local' }),
+  PRODUCT_SERVICE_URLS: env.commaList(env.httpUrl).default(['http://127.0.0.1:8081']),
+  PRODUCT_SERVICE_TIMEOUT_MS: env.positiveInt(3_000),
+  BODY_LIMIT: z.string().default('100kb'),
+  ORDER_REQUESTS_TOPIC: z.string().min(1).default(TOPICS.orderRequests.name),
+  ORDER_REQUESTS_DLQ_TOPIC: z.string().min(1).default(TOPICS.orderRequestsDeadLetter.name),
+  ORDER_EVENTS_TOPIC: z.string().min(1).default(TOPICS.orderEvents.name),
+  ORDER_WORKER_GROUP: z.string().min(1).default('order-worker'),
+  /** Orders placed concurrently by one worker process (reservations in flight at once). */
+  ORDER_WORKER_CONCURRENCY: env.positiveInt(32),
+  /** How long after acceptance an async order not yet placed reads as "processing" (not 404). */
+  ORDER_PROCESSING_WINDOW_S: env.positiveInt(86_400),
+  /** Bound on waiting for Kafka to acknowledge an async order before answering 503. */
+  KAFKA_ACK_TIMEOUT_MS: env.positiveInt(5_000),
+  IDEMPOTENCY_KEY_TTL_S: env.positiveInt(86_400),
+});
+
+export type OrderServiceConfig = ReturnType<typeof loadConfig>;
+
+/** The order service's and worker's settings, read once; throws naming every bad variable. */
+export function loadConfig(source: NodeJS.ProcessEnv = process.env) {
+  const raw = parseEnv(schema, source);
+  return Object.freeze({
+    service: 'order-service',
+    port: raw.ORDER_SERVICE_PORT,
+    workerPort: raw.ORDER_WORKER_PORT,
+    host: raw.ORDER_SERVICE_HOST,
+    logLevel: raw.LOG_LEVEL,
+    bodyLimit: raw.BODY_LIMIT,
+    kafka: Object.freeze({ brokers: raw.KAFKA_BROKERS, clientId: raw.KAFKA_CLIENT_ID ?? 'order-service' }),
+    database: Object.freeze({
+      host: raw.MYSQL_HOST,
+      port: raw.MYSQL_PORT,
+      database: raw.ORDER_DB_NAME,
+      user: raw.ORDER_DB_USER,
+      password: raw.ORDER_DB_PASSWORD,
+      poolMax: raw.ORDER_DB_POOL_MAX,
+    }),
+    productService: Object.freeze({ urls: raw.PRODUCT_SERVICE_URLS, timeoutMs: raw.PRODUCT_SERVICE_TIMEOUT_MS }),
+    topics: Object.freeze({
+      orderRequests: raw.ORDER_REQUESTS_TOPIC,
+      deadLetters: raw.ORDER_REQUESTS_DLQ_TOPIC,
+      orderEvents: raw.ORDER_EVENTS_TOPIC,
+    }),
+    worker: Object.freeze({ group: raw.ORDER_WORKER_GROUP, concurrency: raw.ORDER_WORKER_CONCURRENCY }),
+    processingWindowMs: raw.ORDER_PROCESSING_WINDOW_S * 1000,
+    kafkaAckTimeoutMs: raw.KAFKA_ACK_TIMEOUT_MS,
+    idempotencyKeyTtlMs: raw.IDEMPOTENCY_KEY_TTL_S * 1000,
+  });
+}

@@ -1,0 +1,10 @@
+import { createOutboxTable, type Migration } from '@ecom/service-kit';
+import { createOrders } from './001-create-orders';
+import { createIdempotencyKeys } from './002-create-idempotency-keys';
+
+/** The order service's schema, in order. Append; never edit a migration that has shipped. */
+export const migrations: Readonly<Record<string, Migration>> = {
+  '001_create_orders': createOrders,
+  '002_create_idempotency_keys': createIdempotencyKeys,
+  '003_create_outbox': { up: createOutboxTable, down: (db) => db.schema.dropTable('outbox_events') },
+};

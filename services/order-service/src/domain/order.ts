@@ -1,0 +1,48 @@
+/** Orders as the API shows them. Amounts are exact decimal strings. */
+export const ORDER_STATUSES = ['pending', 'paid', 'shipped', 'delivered', 'cancelled', 'rejected'] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
+export type OrderMode = 'sync' | 'async';
+
+export interface OrderItem {
+  readonly product_id: number;
+  readonly quantity: number;
+  readonly unit_price: string | null;
+}
+
+export interface Order {
+  readonly id: string;
+  readonly user_id: number;
+  readonly status: OrderStatus;
+  readonly mode: OrderMode;
+  readonly items: readonly OrderItem[];
+  readonly total_amount: string | null;
+  readonly rejection_reason: string | null;
+  readonly created_at: string;
+  readonly updated_at: string;
+}
+
+/** What a client asks for; the same shape for sync requests and async messages. */
+export interface OrderRequest {
+  readonly order_id: string;
+  readonly user_id: number;
+  readonly items: readonly { readonly product_id: number; readonly quantity: number }[];
+  readonly mode: OrderMode;
+  /** When the order was accepted (async: the 202), for end-to-end latency. */
+  readonly accepted_at: Date;
+  /** The request id of the HTTP request that accepted it, so the worker's logs and calls carry it. */
+  readonly request_id?: string;
+}
+
+/** The lifecycle: which status may follow which. Rejected, cancelled and delivered are final. */
+export const NEXT_STATUSES: Readonly<Record<OrderStatus, readonly OrderStatus[]>> = {
+  pending: ['paid', 'cancelled'],
+  paid: ['shipped', 'cancelled'],
+  shipped: ['delivered'],
+  delivered: [],
+  cancelled: [],
+  rejected: [],
+};
+
+export function canMove(from: OrderStatus, to: OrderStatus): boolean {
+  return NEXT_STATUSES[from].includes(to);
+}

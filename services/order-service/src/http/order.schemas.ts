@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import { ORDER_STATUSES } from '../domain/order';
+
+/** The HTTP contract of the order service, in zod. Unknown fields are dropped, not rejected. */
+
+export const placeOrderBody = z.object({
+  user_id: z.number().int('must be a whole number').min(1).max(Number.MAX_SAFE_INTEGER),
+  items: z
+    .array(
+      z.object({
+        product_id: z.number().int('must be a whole number').min(1).max(Number.MAX_SAFE_INTEGER),
+        quantity: z.number().int('must be a whole number').min(1).max(1_000),
+      }),
+    )
+    .min(1, 'must contain at least one item')
+    .max(100, 'must contain at most 100 items'),
+});
+
+export type PlaceOrderBody = z.infer<typeof placeOrderBody>;
+
+export const idempotencyKeyHeader = z.string().trim().min(1).max(128).optional();
+
+export const orderIdParam = z.uuid('must be an order id');
+
+export const changeStatusBody = z.object({ status: z.enum(ORDER_STATUSES) });
+
+export const listOrdersQuery = z.object({
+  user_id: z.coerce.number().int().min(1).optional(),
+  status: z.enum(ORDER_STATUSES).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: z.string().max(200).optional(),
+});

@@ -1,0 +1,134 @@
+import type { Server } from 'node:http';
+import {
+  OutboxRelay,
+  closeHttpServer,
+  createDatabase,
+  createKafka,
+  createLogger,
+  createMetrics,
+  createProducer,
+  createServiceApp,
+  exitGracefullyOnSignals,
+  registerPoolMetrics,
+  runMain,
+  type Logger,
+} from '@ecom/service-kit';
+import { ProductServiceClient } from './clients/product-service.client';
+import { loadConfig } from './config';
+import { IdempotencyRepository } from './data/idempotency.repository';
+import { OrderRepository } from './data/order.repository';
+import { createUnitOfWork } from './data/unit-of-work';
+import { newOrderId } from './domain/order-id';
+import { placeOrders, type PlacementDependencies } from './domain/place-orders.use-case';
+import { orderRoutes } from './http/order.routes';
+import type { PlaceOrderBody } from './http/order.schemas';
+import { OrderRequestProducer } from './messaging/order-request.producer';
+import { createOrderMetrics } from './order.metrics';
+
+export interface RunningOrderService {
+  readonly server: Server;
+  readonly url: string;
+  readonly logger: Logger;
+  stop(): Promise<void>;
+}
+
+/** Wires the order service's HTTP API (sync and async ordering) and starts listening. */
+export async function start(
+  env: NodeJS.ProcessEnv = process.env,
+  options: { logger?: Logger } = {},
+): Promise<RunningOrderService> {
+  const config = loadConfig(env);
+  const logger = options.logger ?? createLogger({ service: config.service, level: config.logLevel });
+  const db = createDatabase({ ...config.database, logger });
+  const kafka = createKafka({ clientId: config.kafka.clientId, brokers: config.kafka.brokers, logger });
+  const producer = createProducer(kafka);
+  const admin = kafka.admin();
+  await Promise.all([producer.connect(), admin.connect()]);
+
+  const metrics = createMetrics(config.service);
+  registerPoolMetrics(metrics.registry, db.client.pool);
+  const orderMetrics = createOrderMetrics(metrics.registry);
+  const relay = new OutboxRelay({
+    db,
+    producer,
+    logger,
+    registry: metrics.registry,
+    topicNames: { 'order-events': config.topics.orderEvents },
+  });
+  const unitOfWork = createUnitOfWork(db, () => relay.wake());
+  const orders = new OrderRepository(db);
+  const stock = new ProductServiceClient({ ...config.productService, logger, registry: metrics.registry });
+  const placement: PlacementDependencies = {
+    unitOfWork,
+    orders,
+    stock,
+    onCompensationFailed: (orderId, error) =>
+      logger.error({ err: error, order_id: orderId }, 'could not release the stock of a failed order'),
+  };
+  const requests = new OrderRequestProducer(producer, config.topics.orderRequests, config.kafkaAckTimeoutMs);
+
+  const placeSync = async (body: PlaceOrderBody) => {
+    const [result] = await placeOrders(placement, [
+      { ...body, order_id: newOrderId(), mode: 'sync', accepted_at: new Date() },
+    ]);
+    if (result!.kind === 'refused' || result!.kind === 'retry') throw result!.error;
+    orderMetrics.placed.inc({ mode: 'sync' });
+    return { status: 201, body: result!.order };
+  };
+  const acceptAsync = async (body: PlaceOrderBody) => {
+    const id = newOrderId();
+    await requests.send({
+      order_id: id,
+      user_id: body.user_id,
+      items: body.items,
+      accepted_at: new Date().toISOString(),
+    });
+    orderMetrics.accepted.inc();
+    return { status: 202, body: { id, status: 'accepted' } };
+  };
+
+  const routes = orderRoutes({
+    orders,
+    unitOfWork,
+    stock,
+    idempotency: { keys: new IdempotencyRepository(db), ttlMs: config.idempotencyKeyTtlMs },
+    processingWindowMs: config.processingWindowMs,
+    placeSync,
+    acceptAsync,
+  });
+  const app = createServiceApp({
+    service: config.service,
+    logger,
+    metrics,
+    bodyLimit: config.bodyLimit,
+    readiness: {
+      mysql: () => db.raw('SELECT 1'),
+      kafka: () => admin.describeCluster(),
+      'product-service': () => stock.checkReady(),
+    },
+    routes: [routes.routes(), routes.allowedMethods()],
+  });
+
+  const server = app.listen(config.port, config.host);
+  await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
+  relay.start();
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  logger.info({ port }, 'order service listening');
+
+  const stop = async () => {
+    await closeHttpServer(server);
+    await relay.stop();
+    stock.shutdown();
+    await Promise.allSettled([producer.disconnect(), admin.disconnect()]);
+    await db.destroy();
+  };
+  return { server, url: `http://127.0.0.1:${port}`, logger, stop };
+}
+
+if (require.main === module) {
+  runMain(createLogger({ service: 'order-service' }), async () => {
+    const service = await start();
+    exitGracefullyOnSignals({ logger: service.logger, stop: service.stop });
+  });
+}

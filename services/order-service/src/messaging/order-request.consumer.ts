@@ -1,0 +1,160 @@
+import type { Consumer, EachBatchPayload, KafkaMessage, Producer } from 'kafkajs';
+import type { Logger } from '@ecom/service-kit';
+import { Counter, Histogram, type Registry } from '@ecom/service-kit';
+import { REQUEST_ID_HEADER, readHeader, runWithRequestId } from '@ecom/service-kit';
+import { placeOrders, type PlacementDependencies, type PlacementResult } from '../domain/place-orders.use-case';
+import { sendToDeadLetters } from './dead-letter.producer';
+import { orderRequestMessage, toOrderRequest } from './order-request.message';
+
+export interface OrderWorkerOptions {
+  readonly consumer: Consumer;
+  readonly producer: Producer;
+  readonly placement: PlacementDependencies;
+  readonly topic: string;
+  readonly deadLetterTopic: string;
+  readonly concurrency: number;
+  readonly logger: Logger;
+  readonly registry: Registry;
+}
+
+const MAX_BACKOFF_MS = 10_000;
+
+/**
+ * The order worker: places accepted async orders with the same use case as the sync endpoint,
+ * partitions in parallel and each fetched batch in chunks (one reservation call per order, one
+ * transaction per chunk). Offsets are resolved only for messages whose outcome is committed
+ * (placed, rejected, or dead-lettered); a transient failure pauses the partition with backoff and
+ * the unresolved messages are fetched again, never lost, never dead-lettered.
+ */
+export class OrderWorker {
+  readonly #options: OrderWorkerOptions;
+  readonly #metrics;
+  readonly #failures = new Map<number, number>();
+
+  constructor(options: OrderWorkerOptions) {
+    this.#options = options;
+    this.#metrics = registerWorkerMetrics(options.registry);
+  }
+
+  async start(): Promise<void> {
+    const { consumer, topic } = this.#options;
+    await consumer.subscribe({ topics: [topic], fromBeginning: true });
+    await consumer.run({
+      partitionsConsumedConcurrently: 6,
+      eachBatchAutoResolve: false,
+      eachBatch: (payload) => this.#handleBatch(payload),
+    });
+  }
+
+  async #handleBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary } = payload;
+    const messages = batch.messages;
+    for (let start = 0; start < messages.length && isRunning() && !isStale(); start += this.#options.concurrency) {
+      const chunk = messages.slice(start, start + this.#options.concurrency);
+      const settled = await this.#processChunk(batch.partition, chunk);
+      for (const message of chunk.slice(0, settled)) resolveOffset(message.offset);
+      await commitOffsetsIfNecessary();
+      await heartbeat();
+      if (settled < chunk.length) return this.#backOff(payload);
+    }
+    this.#failures.delete(batch.partition);
+  }
+
+  /** Processes one chunk; resolves with how many leading messages are settled for good. */
+  async #processChunk(partition: number, chunk: readonly KafkaMessage[]): Promise<number> {
+    const valid: { message: KafkaMessage; request: ReturnType<typeof toOrderRequest> }[] = [];
+    for (const message of chunk) {
+      const parsed = parseMessage(message);
+      const requestId = readHeader(message.headers, REQUEST_ID_HEADER);
+      if (parsed.ok)
+        valid.push({ message, request: requestId ? { ...parsed.request, request_id: requestId } : parsed.request });
+      else await this.#deadLetter(partition, message, parsed.reason);
+    }
+    const results = valid.length ? await this.#place(valid.map((entry) => entry.request)) : [];
+    const retryAt = results.findIndex((result) => result.kind === 'retry');
+    if (retryAt === -1) return chunk.length;
+    const firstUnsettled = valid[retryAt]!.message;
+    return chunk.indexOf(firstUnsettled);
+  }
+
+  async #place(requests: Parameters<typeof placeOrders>[1]): Promise<PlacementResult[]> {
+    try {
+      const results = await placeOrders(this.#options.placement, requests);
+      this.#record(results, requests);
+      return results;
+    } catch (error) {
+      this.#options.logger.warn({ err: error, orders: requests.length }, 'placing a chunk failed; will retry');
+      return requests.map(() => ({ kind: 'retry', error: error as never }));
+    }
+  }
+
+  #record(results: readonly PlacementResult[], requests: Parameters<typeof placeOrders>[1]): void {
+    results.forEach((result, index) => {
+      this.#metrics.outcomes.inc({ outcome: result.kind });
+      if (result.kind === 'placed' || result.kind === 'rejected') {
+        const request = requests[index]!;
+        this.#metrics.endToEnd.observe((Date.now() - request.accepted_at.getTime()) / 1000);
+        runWithRequestId(request.request_id ?? request.order_id, () =>
+          this.#options.logger.debug({ order_id: request.order_id, outcome: result.kind }, 'async order processed'),
+        );
+      }
+    });
+  }
+
+  async #deadLetter(partition: number, message: KafkaMessage, reason: string): Promise<void> {
+    const { producer, deadLetterTopic, topic, logger } = this.#options;
+    await sendToDeadLetters(producer, deadLetterTopic, { topic, partition, message }, reason);
+    this.#metrics.deadLetters.inc();
+    const requestId = readHeader(message.headers, REQUEST_ID_HEADER);
+    logger.warn({ request_id: requestId, partition, offset: message.offset, reason }, 'message dead-lettered');
+  }
+
+  /** Pauses the partition, doubling the wait on each consecutive failure; the batch is refetched after. */
+  #backOff({ batch, pause }: EachBatchPayload): void {
+    const failures = (this.#failures.get(batch.partition) ?? 0) + 1;
+    this.#failures.set(batch.partition, failures);
+    const delayMs = Math.min(MAX_BACKOFF_MS, 200 * 2 ** (failures - 1));
+    this.#options.logger.warn({ partition: batch.partition, delayMs }, 'transient failure: pausing partition');
+    const resume = pause();
+    setTimeout(resume, delayMs).unref();
+  }
+}
+
+type Parsed = { ok: true; request: ReturnType<typeof toOrderRequest> } | { ok: false; reason: string };
+
+function parseMessage(message: KafkaMessage): Parsed {
+  let json: unknown;
+  try {
+    json = JSON.parse(message.value?.toString('utf8') ?? '');
+  } catch (error) {
+    return { ok: false, reason: `invalid JSON: ${(error as Error).message}` };
+  }
+  const result = orderRequestMessage.safeParse(json);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
+    return { ok: false, reason: `invalid order request: ${problems.join('; ')}` };
+  }
+  return { ok: true, request: toOrderRequest(result.data) };
+}
+
+function registerWorkerMetrics(registry: Registry) {
+  return {
+    outcomes: new Counter({
+      name: 'orders_processed_total',
+      help: 'Async order requests processed by the worker, by outcome',
+      labelNames: ['outcome'] as const,
+      registers: [registry],
+    }),
+    deadLetters: new Counter({
+      name: 'order_dead_letters_total',
+      help: 'Messages sent to the dead-letter topic',
+      registers: [registry],
+    }),
+    endToEnd: new Histogram({
+      name: 'order_async_end_to_end_seconds',
+      help: 'Time from an async order being accepted (202) to being placed or rejected',
+      buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120],
+      registers: [registry],
+    }),
+  };
+}

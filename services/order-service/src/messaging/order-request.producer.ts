@@ -1,0 +1,41 @@
+import type { Producer } from 'kafkajs';
+import { ACKS_ALL, requestIdHeaders, unavailableError } from '@ecom/service-kit';
+import type { OrderRequestMessage } from './order-request.message';
+
+/**
+ * Writes accepted order requests to Kafka and resolves only once every in-sync replica has them
+ * (`acks: -1`, idempotent producer). Any failure, or no acknowledgement within `ackTimeoutMs`,
+ * becomes a 503: a 202 is never given for a request that is not durably written.
+ */
+export class OrderRequestProducer {
+  constructor(
+    private readonly producer: Producer,
+    private readonly topic: string,
+    private readonly ackTimeoutMs: number,
+  ) {}
+
+  async send(message: OrderRequestMessage): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`no acknowledgement within ${this.ackTimeoutMs} ms`)),
+        this.ackTimeoutMs,
+      );
+    });
+    try {
+      await Promise.race([
+        this.producer.send({
+          topic: this.topic,
+          acks: ACKS_ALL,
+          timeout: this.ackTimeoutMs,
+          messages: [{ key: message.order_id, value: JSON.stringify(message), headers: requestIdHeaders() }],
+        }),
+        timeout,
+      ]);
+    } catch (error) {
+      throw unavailableError('kafka', error);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}

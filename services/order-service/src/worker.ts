@@ -1,0 +1,110 @@
+import type { Server } from 'node:http';
+import {
+  OutboxRelay,
+  closeHttpServer,
+  createDatabase,
+  createKafka,
+  createLogger,
+  createMetrics,
+  createProducer,
+  createServiceApp,
+  exitGracefullyOnSignals,
+  registerPoolMetrics,
+  runMain,
+  type Logger,
+} from '@ecom/service-kit';
+import { ProductServiceClient } from './clients/product-service.client';
+import { loadConfig } from './config';
+import { OrderRepository } from './data/order.repository';
+import { createUnitOfWork } from './data/unit-of-work';
+import { OrderWorker } from './messaging/order-request.consumer';
+import { registerConsumerLag } from './messaging/consumer-lag.metrics';
+
+export interface RunningOrderWorker {
+  readonly server: Server;
+  readonly url: string;
+  readonly logger: Logger;
+  stop(): Promise<void>;
+}
+
+/**
+ * The order worker: a consumer group on `order-requests` that places async orders with the same
+ * use case as `POST /orders`. Serves /health, /ready and /metrics on its own port.
+ */
+export async function startWorker(
+  env: NodeJS.ProcessEnv = process.env,
+  options: { logger?: Logger } = {},
+): Promise<RunningOrderWorker> {
+  const config = loadConfig(env);
+  const logger = options.logger ?? createLogger({ service: 'order-worker', level: config.logLevel });
+  const db = createDatabase({ ...config.database, logger });
+  const kafka = createKafka({ clientId: `${config.kafka.clientId}-worker`, brokers: config.kafka.brokers, logger });
+  const producer = createProducer(kafka);
+  const admin = kafka.admin();
+  const consumer = kafka.consumer({ groupId: config.worker.group, sessionTimeout: 30_000, heartbeatInterval: 3_000 });
+  await Promise.all([producer.connect(), admin.connect(), consumer.connect()]);
+
+  const metrics = createMetrics('order-worker');
+  registerPoolMetrics(metrics.registry, db.client.pool);
+  registerConsumerLag(metrics.registry, admin, config.worker.group, config.topics.orderRequests);
+  const relay = new OutboxRelay({
+    db,
+    producer,
+    logger,
+    registry: metrics.registry,
+    topicNames: { 'order-events': config.topics.orderEvents },
+  });
+  const stock = new ProductServiceClient({ ...config.productService, logger, registry: metrics.registry });
+  const worker = new OrderWorker({
+    consumer,
+    producer,
+    placement: { unitOfWork: createUnitOfWork(db, () => relay.wake()), orders: new OrderRepository(db), stock },
+    topic: config.topics.orderRequests,
+    deadLetterTopic: config.topics.deadLetters,
+    concurrency: config.worker.concurrency,
+    logger,
+    registry: metrics.registry,
+  });
+  let consumerCrashed: Error | undefined;
+  consumer.on(consumer.events.CRASH, ({ payload }) => {
+    consumerCrashed = payload.restart ? undefined : payload.error;
+  });
+
+  const app = createServiceApp({
+    service: 'order-worker',
+    logger,
+    metrics,
+    readiness: {
+      mysql: () => db.raw('SELECT 1'),
+      kafka: async () => {
+        if (consumerCrashed) throw consumerCrashed;
+        return admin.describeCluster();
+      },
+    },
+    routes: [],
+  });
+  const server = app.listen(config.workerPort, config.host);
+  await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
+  relay.start();
+  await worker.start();
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.workerPort;
+  logger.info({ port, group: config.worker.group }, 'order worker consuming');
+
+  const stop = async () => {
+    await consumer.disconnect(); // finishes the batch in hand and commits its offsets
+    await closeHttpServer(server);
+    await relay.stop();
+    stock.shutdown();
+    await Promise.allSettled([producer.disconnect(), admin.disconnect()]);
+    await db.destroy();
+  };
+  return { server, url: `http://127.0.0.1:${port}`, logger, stop };
+}
+
+if (require.main === module) {
+  runMain(createLogger({ service: 'order-worker' }), async () => {
+    const worker = await startWorker();
+    exitGracefullyOnSignals({ logger: worker.logger, stop: worker.stop });
+  });
+}
