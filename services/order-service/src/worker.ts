@@ -41,7 +41,7 @@ export async function startWorker(
   const kafka = createKafka({ clientId: `${config.kafka.clientId}-worker`, brokers: config.kafka.brokers, logger });
   const producer = createProducer(kafka);
   const admin = kafka.admin();
-  const consumer = kafka.consumer({ groupId: config.worker.group, sessionTimeout: 30_000, heartbeatInterval: 3_000 });
+  const consumer = kafka.consumer({ groupId: config.worker.group, sessionTimeout: 10_000, heartbeatInterval: 1_000 });
   await Promise.all([producer.connect(), admin.connect(), consumer.connect()]);
 
   const metrics = createMetrics('order-worker');

@@ -1,0 +1,21 @@
+/**
+ * `npm run replay-dead-letters` (in services/order-service): sends the dead-lettered order
+ * requests back to `order-requests`, once per run of the replay group, e.g. after a bug fix.
+ */
+import { createKafka, createLogger, runMain } from '@ecom/service-kit';
+import { loadConfig } from './config';
+import { replayDeadLetters } from './messaging/dead-letter-replay';
+
+const logger = createLogger({ service: 'replay-dead-letters' });
+
+runMain(logger, async () => {
+  const config = loadConfig();
+  const kafka = createKafka({ clientId: 'replay-dead-letters', brokers: config.kafka.brokers, logger });
+  const replayed = await replayDeadLetters({
+    kafka,
+    from: config.topics.deadLetters,
+    to: config.topics.orderRequests,
+    groupId: process.env['REPLAY_GROUP'] ?? 'order-dead-letter-replay',
+  });
+  logger.info({ replayed, from: config.topics.deadLetters, to: config.topics.orderRequests }, 'dead letters replayed');
+});
