@@ -18,10 +18,9 @@ import { loadConfig } from './config';
 import { IdempotencyRepository } from './data/idempotency.repository';
 import { OrderRepository } from './data/order.repository';
 import { createUnitOfWork } from './data/unit-of-work';
-import { newOrderId } from './domain/order-id';
-import { placeOrders, type PlacementDependencies } from './domain/place-orders.use-case';
+import { acceptForLater, placeNow } from './domain/order-front-doors.use-case';
+import type { PlacementDependencies } from './domain/place-orders.use-case';
 import { orderRoutes } from './http/order.routes';
-import type { PlaceOrderBody } from './http/order.schemas';
 import { OrderRequestProducer } from './messaging/order-request.producer';
 import { createOrderMetrics } from './order.metrics';
 
@@ -67,25 +66,7 @@ export async function start(
   };
   const requests = new OrderRequestProducer(producer, config.topics.orderRequests, config.kafkaAckTimeoutMs);
 
-  const placeSync = async (body: PlaceOrderBody) => {
-    const [result] = await placeOrders(placement, [
-      { ...body, order_id: newOrderId(), mode: 'sync', accepted_at: new Date() },
-    ]);
-    if (result!.kind === 'refused' || result!.kind === 'retry') throw result!.error;
-    orderMetrics.placed.inc({ mode: 'sync' });
-    return { status: 201, body: result!.order };
-  };
-  const acceptAsync = async (body: PlaceOrderBody) => {
-    const id = newOrderId();
-    await requests.send({
-      order_id: id,
-      user_id: body.user_id,
-      items: body.items,
-      accepted_at: new Date().toISOString(),
-    });
-    orderMetrics.accepted.inc();
-    return { status: 202, body: { id, status: 'accepted' } };
-  };
+  const hooks = { onOutcome: (mode: 'sync' | 'async', outcome: string) => orderMetrics.outcomes.inc({ mode, outcome }) };
 
   const routes = orderRoutes({
     orders,
@@ -93,8 +74,8 @@ export async function start(
     stock,
     idempotency: { keys: new IdempotencyRepository(db), ttlMs: config.idempotencyKeyTtlMs },
     processingWindowMs: config.processingWindowMs,
-    placeSync,
-    acceptAsync,
+    placeSync: placeNow(placement, hooks),
+    acceptAsync: acceptForLater((message) => requests.send(message), hooks),
   });
   const app = createServiceApp({
     service: config.service,
