@@ -37,7 +37,9 @@ export async function placeOrders(
   requests: readonly OrderRequest[],
   now = new Date(),
 ): Promise<PlacementResult[]> {
-  const existingIds = await deps.orders.findExistingIds(requests.map((request) => request.order_id));
+  // Only a redelivered async request can exist already; a sync order's id was minted just now.
+  const redeliverable = requests.filter((request) => request.mode === 'async');
+  const existingIds = await deps.orders.findExistingIds(redeliverable.map((request) => request.order_id));
   const outcomes = await Promise.all(
     requests.map(async (request) =>
       existingIds.has(request.order_id) ? ('existing' as const) : reserveFor(deps, request),
