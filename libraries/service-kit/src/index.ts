@@ -17,3 +17,4 @@ export * from './outbox/event-envelope';
 export * from './outbox/outbox.repository';
 export * from './outbox/outbox-relay';
 export * from './http/service-app';
+export * from './lifecycle/service-resources';

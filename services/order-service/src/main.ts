@@ -2,14 +2,11 @@ import type { Server } from 'node:http';
 import {
   OutboxRelay,
   closeHttpServer,
-  createDatabase,
-  createKafka,
   createLogger,
-  createMetrics,
-  createProducer,
   createServiceApp,
   exitGracefullyOnSignals,
-  registerPoolMetrics,
+  listen,
+  openServiceResources,
   runMain,
   type Logger,
 } from '@ecom/service-kit';
@@ -38,14 +35,14 @@ export async function start(
 ): Promise<RunningOrderService> {
   const config = loadConfig(env);
   const logger = options.logger ?? createLogger({ service: config.service, level: config.logLevel });
-  const db = createDatabase({ ...config.database, logger });
-  const kafka = createKafka({ clientId: config.kafka.clientId, brokers: config.kafka.brokers, logger });
-  const producer = createProducer(kafka);
-  const admin = kafka.admin();
-  await Promise.all([producer.connect(), admin.connect()]);
-
-  const metrics = createMetrics(config.service);
-  registerPoolMetrics(metrics.registry, db.client.pool);
+  const resources = await openServiceResources({
+    service: config.service,
+    clientId: config.kafka.clientId,
+    brokers: config.kafka.brokers,
+    database: config.database,
+    logger,
+  });
+  const { db, producer, metrics } = resources;
   const orderMetrics = createOrderMetrics(metrics.registry);
   const relay = new OutboxRelay({
     db,
@@ -66,7 +63,9 @@ export async function start(
   };
   const requests = new OrderRequestProducer(producer, config.topics.orderRequests, config.kafkaAckTimeoutMs);
 
-  const hooks = { onOutcome: (mode: 'sync' | 'async', outcome: string) => orderMetrics.outcomes.inc({ mode, outcome }) };
+  const hooks = {
+    onOutcome: (mode: 'sync' | 'async', outcome: string) => orderMetrics.outcomes.inc({ mode, outcome }),
+  };
 
   const routes = orderRoutes({
     orders,
@@ -82,29 +81,21 @@ export async function start(
     logger,
     metrics,
     bodyLimit: config.bodyLimit,
-    readiness: {
-      mysql: () => db.raw('SELECT 1'),
-      kafka: () => admin.describeCluster(),
-      'product-service': () => stock.checkReady(),
-    },
+    readiness: { ...resources.readiness, 'product-service': () => stock.checkReady() },
     routes: [routes.routes(), routes.allowedMethods()],
   });
 
-  const server = app.listen(config.port, config.host);
-  await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
+  const { server, port, url } = await listen(app, config.port, config.host);
   relay.start();
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : config.port;
   logger.info({ port }, 'order service listening');
 
   const stop = async () => {
     await closeHttpServer(server);
     await relay.stop();
     stock.shutdown();
-    await Promise.allSettled([producer.disconnect(), admin.disconnect()]);
-    await db.destroy();
+    await resources.close();
   };
-  return { server, url: `http://127.0.0.1:${port}`, logger, stop };
+  return { server, url, logger, stop };
 }
 
 if (require.main === module) {

@@ -2,14 +2,11 @@ import type { Server } from 'node:http';
 import {
   OutboxRelay,
   closeHttpServer,
-  createDatabase,
-  createKafka,
   createLogger,
-  createMetrics,
-  createProducer,
   createServiceApp,
   exitGracefullyOnSignals,
-  registerPoolMetrics,
+  listen,
+  openServiceResources,
   runMain,
   type Logger,
 } from '@ecom/service-kit';
@@ -37,15 +34,16 @@ export async function startWorker(
 ): Promise<RunningOrderWorker> {
   const config = loadConfig(env);
   const logger = options.logger ?? createLogger({ service: 'order-worker', level: config.logLevel });
-  const db = createDatabase({ ...config.database, logger });
-  const kafka = createKafka({ clientId: `${config.kafka.clientId}-worker`, brokers: config.kafka.brokers, logger });
-  const producer = createProducer(kafka);
-  const admin = kafka.admin();
+  const resources = await openServiceResources({
+    service: 'order-worker',
+    clientId: `${config.kafka.clientId}-worker`,
+    brokers: config.kafka.brokers,
+    database: config.database,
+    logger,
+  });
+  const { db, kafka, producer, admin, metrics } = resources;
   const consumer = kafka.consumer({ groupId: config.worker.group, sessionTimeout: 10_000, heartbeatInterval: 1_000 });
-  await Promise.all([producer.connect(), admin.connect(), consumer.connect()]);
-
-  const metrics = createMetrics('order-worker');
-  registerPoolMetrics(metrics.registry, db.client.pool);
+  await consumer.connect();
   registerConsumerLag(metrics.registry, admin, config.worker.group, config.topics.orderRequests);
   const relay = new OutboxRelay({
     db,
@@ -75,20 +73,17 @@ export async function startWorker(
     logger,
     metrics,
     readiness: {
-      mysql: () => db.raw('SELECT 1'),
+      mysql: resources.readiness.mysql,
       kafka: async () => {
         if (consumerCrashed) throw consumerCrashed;
-        return admin.describeCluster();
+        return resources.readiness.kafka();
       },
     },
     routes: [],
   });
-  const server = app.listen(config.workerPort, config.host);
-  await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
+  const { server, port, url } = await listen(app, config.workerPort, config.host);
   relay.start();
   await worker.start();
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : config.workerPort;
   logger.info({ port, group: config.worker.group }, 'order worker consuming');
 
   const stop = async () => {
@@ -96,10 +91,9 @@ export async function startWorker(
     await closeHttpServer(server);
     await relay.stop();
     stock.shutdown();
-    await Promise.allSettled([producer.disconnect(), admin.disconnect()]);
-    await db.destroy();
+    await resources.close();
   };
-  return { server, url: `http://127.0.0.1:${port}`, logger, stop };
+  return { server, url, logger, stop };
 }
 
 if (require.main === module) {

@@ -1,15 +1,12 @@
 import type { Server } from 'node:http';
 import {
   OutboxRelay,
-  registerPoolMetrics,
   closeHttpServer,
-  createDatabase,
-  createKafka,
   createLogger,
-  createMetrics,
-  createProducer,
   createServiceApp,
   exitGracefullyOnSignals,
+  listen,
+  openServiceResources,
   runMain,
   type Logger,
 } from '@ecom/service-kit';
@@ -40,14 +37,14 @@ export async function start(
 ): Promise<RunningProductService> {
   const config = loadConfig(env);
   const logger = options.logger ?? createLogger({ service: config.service, level: config.logLevel });
-  const db = createDatabase({ ...config.database, logger });
-  const kafka = createKafka({ clientId: config.kafka.clientId, brokers: config.kafka.brokers, logger });
-  const producer = createProducer(kafka);
-  const admin = kafka.admin();
-  await Promise.all([producer.connect(), admin.connect()]);
-
-  const metrics = createMetrics(config.service);
-  registerPoolMetrics(metrics.registry, db.client.pool);
+  const resources = await openServiceResources({
+    service: config.service,
+    clientId: config.kafka.clientId,
+    brokers: config.kafka.brokers,
+    database: config.database,
+    logger,
+  });
+  const { db, producer, metrics } = resources;
   const relay = new OutboxRelay({
     db,
     producer,
@@ -64,24 +61,20 @@ export async function start(
     logger,
     metrics,
     bodyLimit: config.bodyLimit,
-    readiness: { mysql: () => db.raw('SELECT 1'), kafka: () => admin.describeCluster() },
+    readiness: resources.readiness,
     routes: [products.routes(), products.allowedMethods(), reservations.routes(), reservations.allowedMethods()],
   });
 
-  const server = app.listen(config.port, config.host);
-  await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
+  const { server, port, url } = await listen(app, config.port, config.host);
   if (options.startRelay !== false) relay.start();
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : config.port;
   logger.info({ port }, 'product service listening');
 
   const stop = async () => {
     await closeHttpServer(server);
     await relay.stop();
-    await Promise.allSettled([producer.disconnect(), admin.disconnect()]);
-    await db.destroy();
+    await resources.close();
   };
-  return { server, url: `http://127.0.0.1:${port}`, logger, relay, stop };
+  return { server, url, logger, relay, stop };
 }
 
 if (require.main === module) {

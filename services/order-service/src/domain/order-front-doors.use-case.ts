@@ -16,7 +16,9 @@ export interface FrontDoorHooks {
 /** Sync: place the order now with the shared use case; 201 with the order, or its refusal thrown. */
 export function placeNow(placement: PlacementDependencies, hooks: FrontDoorHooks = {}) {
   return async (body: OrderBody): Promise<StoredResponse> => {
-    const [result] = await placeOrders(placement, [{ ...body, order_id: newOrderId(), mode: 'sync', accepted_at: new Date() }]);
+    const [result] = await placeOrders(placement, [
+      { ...body, order_id: newOrderId(), mode: 'sync', accepted_at: new Date() },
+    ]);
     if (result!.kind === 'refused' || result!.kind === 'retry') {
       if (result!.kind === 'refused') hooks.onOutcome?.('sync', 'refused');
       throw result!.error;

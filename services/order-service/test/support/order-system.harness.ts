@@ -114,3 +114,13 @@ export async function reservedUnits(product: ProductServiceUnderTest, productId:
     .first();
   return Number(row?.['units'] ?? 0);
 }
+
+/** Units of `productId` on the lines of pending orders, from the order database. */
+export async function pendingUnits(db: Knex, productId: number): Promise<number> {
+  const row = await db('order_items as i')
+    .join('orders as o', 'o.id', 'i.order_id')
+    .where({ 'i.product_id': productId, 'o.status': 'pending' })
+    .sum({ units: 'i.quantity' })
+    .first();
+  return Number(row?.['units'] ?? 0);
+}
