@@ -36,7 +36,13 @@ async function drive(total: number, send: (index: number) => Promise<number>) {
   const seconds = (performance.now() - startedAt) / 1000;
   latencies.sort((a, b) => a - b);
   const at = (p: number) => +latencies[Math.min(latencies.length - 1, Math.ceil(p * latencies.length) - 1)]!.toFixed(1);
-  return { per_s: Math.round(total / seconds), seconds: +seconds.toFixed(1), p50_ms: at(0.5), p99_ms: at(0.99), statuses: Object.fromEntries(statuses) };
+  return {
+    per_s: Math.round(total / seconds),
+    seconds: +seconds.toFixed(1),
+    p50_ms: at(0.5),
+    p99_ms: at(0.99),
+    statuses: Object.fromEntries(statuses),
+  };
 }
 
 async function main(): Promise<void> {
@@ -44,7 +50,10 @@ async function main(): Promise<void> {
   try {
     const products: number[] = [];
     for (let index = 0; index < PRODUCTS; index += 1) products.push(await sut.createProduct(1_000_000, '3.00'));
-    const body = (index: number) => ({ user_id: index + 1, items: [{ product_id: products[index % PRODUCTS]!, quantity: 1 }] });
+    const body = (index: number) => ({
+      user_id: index + 1,
+      items: [{ product_id: products[index % PRODUCTS]!, quantity: 1 }],
+    });
 
     const sync = await drive(SYNC_ORDERS, async (index) => (await sut.api.post('/orders').send(body(index))).status);
     const ids: string[] = [];
@@ -54,15 +63,31 @@ async function main(): Promise<void> {
       return response.status;
     });
 
-    const placed = async () => Number((await sut.db('orders').where({ mode: 'async' }).count({ n: '*' }).first())?.['n']);
+    const placed = async () =>
+      Number((await sut.db('orders').where({ mode: 'async' }).count({ n: '*' }).first())?.['n']);
     const startedAt = performance.now();
     await sut.startWorker();
     await eventually(async () => ((await placed()) >= ids.length ? true : undefined), 600_000);
     const drainSeconds = (performance.now() - startedAt) / 1000;
-    const drain = { orders: ids.length, seconds: +drainSeconds.toFixed(1), per_s: Math.round(ids.length / drainSeconds) };
+    const drain = {
+      orders: ids.length,
+      seconds: +drainSeconds.toFixed(1),
+      per_s: Math.round(ids.length / drainSeconds),
+    };
 
     console.log(
-      JSON.stringify({ concurrency: CONCURRENCY, products: PRODUCTS, sync, accept, drain, drain_vs_sync: +(drain.per_s / sync.per_s).toFixed(2) }, null, 2),
+      JSON.stringify(
+        {
+          concurrency: CONCURRENCY,
+          products: PRODUCTS,
+          sync,
+          accept,
+          drain,
+          drain_vs_sync: +(drain.per_s / sync.per_s).toFixed(2),
+        },
+        null,
+        2,
+      ),
     );
   } finally {
     await sut.tearDown();
