@@ -1,7 +1,7 @@
 import { startOrderSystem, type OrderSystemUnderTest } from './support/order-system.harness';
 import { start } from '../src/main';
-import { testLogger } from '@ecom/service-kit/testing';
 import request from 'supertest';
+import { eventually, testLogger } from '@ecom/service-kit/testing';
 
 describe('dependencies that are down: 503 with Retry-After, never a hang or a lost order', () => {
   let sut: OrderSystemUnderTest;
@@ -77,4 +77,44 @@ describe('dependencies that are down: 503 with Retry-After, never a hang or a lo
       await unreachable.stop();
     }
   });
+});
+
+describe('the worker when the product service is down', () => {
+  let sut: OrderSystemUnderTest;
+
+  beforeAll(async () => {
+    sut = await startOrderSystem({ env: { PRODUCT_SERVICE_TIMEOUT_MS: '1000' } });
+  });
+
+  afterAll(async () => {
+    await sut.tearDown();
+  });
+
+  it('when orders arrive while it is down, then none is dead-lettered or lost, and all are placed once it is back', async () => {
+    const productId = await sut.createProduct(100);
+    await sut.product.stopService();
+    const ids: string[] = [];
+    try {
+      for (let index = 0; index < 20; index += 1) {
+        const response = await sut.api
+          .post('/orders/async')
+          .send({ user_id: 1, items: [{ product_id: productId, quantity: 1 }] });
+        expect(response.status).toBe(202);
+        ids.push(response.body.id);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 3_000)); // the worker tries, fails, backs off
+      expect(Number((await sut.db('orders').count({ n: '*' }).first())?.['n'])).toBe(0);
+      const [offsets] = await sut.admin.fetchTopicOffsets(sut.topics.deadLetters);
+      expect(offsets?.high).toBe('0');
+      expect((await sut.api.get(`/orders/${ids[0]}`)).status).toBe(202); // still processing, not lost
+    } finally {
+      await sut.product.restart();
+    }
+
+    await eventually(async () => {
+      const row = await sut.db('orders').whereIn('id', ids).where({ status: 'pending' }).count({ n: '*' }).first();
+      return Number(row?.['n']) === ids.length ? true : undefined;
+    }, 60_000);
+    expect(await sut.stockOf(productId)).toBe(80);
+  }, 90_000);
 });

@@ -12,7 +12,7 @@ export interface ProductServiceUnderTest {
   readonly service: RunningProductService;
   /** Stops the service (the database and topic stay, for a restart). */
   stopService(): Promise<void>;
-  /** Starts the service again on the same database and topic. */
+  /** Starts the service again on the same database, topic and port (so clients find it again). */
   restart(options?: { startRelay?: boolean }): Promise<void>;
   /** Stops the service and removes the database and topic. */
   tearDown(): Promise<void>;
@@ -36,7 +36,8 @@ export async function startProductService(options: { startRelay?: boolean; env?:
     PRODUCT_EVENTS_TOPIC: topic,
     ...options.env,
   };
-  const launch = (startRelay = true) => start(env, { logger: testLogger('product-service'), startRelay });
+  const launch = (startRelay = true, port = '0') =>
+    start({ ...env, PRODUCT_SERVICE_PORT: port }, { logger: testLogger('product-service'), startRelay });
   let service = await launch(options.startRelay);
   const harness = {
     api: request(service.url),
@@ -45,7 +46,7 @@ export async function startProductService(options: { startRelay?: boolean; env?:
     service,
     stopService: () => service.stop(),
     restart: async ({ startRelay = true } = {}) => {
-      service = await launch(startRelay);
+      service = await launch(startRelay, new URL(service.url).port);
       Object.assign(harness, { api: request(service.url), service });
     },
     tearDown: async () => {
