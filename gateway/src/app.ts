@@ -1,19 +1,72 @@
+import { createServer, type Agent, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import express, { type Express } from 'express';
 import type { Logger } from 'pino';
 import type { GatewayConfig } from './config';
+import { accessLog } from './http/access-log.middleware';
+import { apiDocsRoutes } from './http/api-docs.routes';
 import { errorHandler, notFoundHandler } from './http/errors.middleware';
+import { createGatewayMetrics, recordRequestMetrics, type GatewayMetrics } from './http/metrics.middleware';
+import type { Middleware } from './http/middleware-chain';
 import { operabilityRoutes } from './http/operability.routes';
+import { proxyRoutes } from './http/proxy.routes';
 import { requestIdMiddleware } from './http/request-id.middleware';
+import { apiSecurityHeaders, corsFor } from './http/security.middleware';
+import { matchPublicRoute } from './upstreams/route-table';
 import { upstreamChecks } from './upstreams/upstream-readiness';
+import { createUpstreamAgent } from './upstreams/upstream-proxy';
 
-/** Builds the gateway's Express app; no port is opened here, so tests drive it in-process. */
-export function createApp(config: GatewayConfig, logger: Logger): Express {
+export interface GatewayDependencies {
+  readonly metrics?: GatewayMetrics;
+  /** The upstream connection pool; one is made from config when absent. */
+  readonly agent?: Agent | false;
+}
+
+/** The gateway as a Node request listener (what supertest drives), able to open its own server. */
+export interface GatewayApp {
+  (req: IncomingMessage, res: ServerResponse): void;
+  listen(port: number, host?: string): Server;
+}
+
+/**
+ * Builds the gateway; no port is opened here, so tests drive it in-process. Every request gets
+ * the request id, access log, metrics, security headers and CORS. A request on a public route
+ * (route-table.ts) then takes the proxy's path (body limit, rate limit, stream to the service);
+ * anything else goes to the Express app of the gateway's own routes (/openapi.json, /docs,
+ * /health, /ready, /metrics), the JSON 404 and the one error mapping.
+ */
+export function createApp(config: GatewayConfig, logger: Logger, dependencies: GatewayDependencies = {}): GatewayApp {
+  const metrics = dependencies.metrics ?? createGatewayMetrics();
+  const agent = dependencies.agent ?? createUpstreamAgent(config.upstreamKeepAlive);
+  const everyRequest = [
+    requestIdMiddleware(),
+    accessLog(logger),
+    recordRequestMetrics(metrics),
+    apiSecurityHeaders(),
+    corsFor(config.corsOrigins),
+  ].filter((middleware): middleware is Middleware => middleware !== undefined);
+  const proxy = proxyRoutes({ config, metrics, logger, agent, everyRequest });
+  const local = localRoutes(config, logger, metrics, everyRequest);
+  const handle = (req: IncomingMessage, res: ServerResponse) => {
+    const route = matchPublicRoute(req.method, req.url);
+    if (route === undefined) local(req, res);
+    else proxy(req, res, route);
+  };
+  return Object.assign(handle, { listen: (port: number, host?: string) => createServer(handle).listen(port, host) });
+}
+
+function localRoutes(
+  config: GatewayConfig,
+  logger: Logger,
+  metrics: GatewayMetrics,
+  everyRequest: readonly Middleware[],
+): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.use(requestIdMiddleware());
-  app.use(
-    operabilityRoutes(upstreamChecks(config.upstreams, config.upstreamCheckTimeoutMs), config.upstreamCheckTimeoutMs),
-  );
+  app.set('trust proxy', config.trustProxyHops);
+  everyRequest.forEach((middleware) => app.use(middleware));
+  app.use(apiDocsRoutes(config.openApiSpecPath));
+  const checks = upstreamChecks(config.upstreams, config.upstreamCheckTimeoutMs);
+  app.use(operabilityRoutes(checks, config.upstreamCheckTimeoutMs, metrics));
   app.use(notFoundHandler());
   app.use(errorHandler(logger));
   return app;

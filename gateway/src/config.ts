@@ -1,14 +1,46 @@
+import path from 'node:path';
 import { z } from 'zod';
 import { env, parseEnv } from '@ecom/service-kit';
+
+/** `true`/`false` (also `1`/`0`, `yes`/`no`) as a boolean; anything else is refused at start. */
+const flag = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'])
+    .transform((value) => value === 'true' || value === '1' || value === 'yes')
+    .default(fallback);
+
+/** A browser origin as it appears in the `Origin` header: scheme, host and port, no path. */
+const origin = z.url({ protocol: /^https?$/ }).transform((url) => new URL(url).origin);
+
+/** The OpenAPI document, where the repository keeps it (from src/ and from dist/ alike). */
+const defaultSpecPath = path.resolve(__dirname, '../../docs/api/openapi.yaml');
 
 const schema = z.object({
   GATEWAY_PORT: env.port(8080),
   GATEWAY_HOST: z.string().default('0.0.0.0'),
   LOG_LEVEL: env.logLevel,
-  /** Base URLs of product-service instances (comma-separated); unset while it is not deployed. */
+  /** Base URLs of product-service instances (comma-separated, round-robin); unset while it is not deployed. */
   PRODUCT_SERVICE_URLS: env.commaList(env.httpUrl).optional(),
   ORDER_SERVICE_URLS: env.commaList(env.httpUrl).optional(),
   UPSTREAM_CHECK_TIMEOUT_MS: env.positiveInt(2_000),
+  /** Longest an upstream may stay silent (connecting, or between bytes) before the call fails with 504. */
+  UPSTREAM_TIMEOUT_MS: env.positiveInt(10_000),
+  /** Reuse upstream connections (keep-alive agent). Off only to measure what it saves. */
+  UPSTREAM_KEEP_ALIVE: flag(true),
+  /**
+   * Largest request body the gateway forwards; larger ones get 413 before reaching a service.
+   * The services' own default limit (100 kB), so the edge refuses first: a service that refuses
+   * mid-upload closes the connection, and the gateway could then only answer 502.
+   */
+  GATEWAY_BODY_LIMIT_BYTES: env.positiveInt(102_400),
+  RATE_LIMIT_ENABLED: flag(true),
+  /** Requests per client (IP address) per minute on the proxied API; generous by default. */
+  RATE_LIMIT_PER_MINUTE: env.positiveInt(6_000),
+  /** Browser origins allowed to call the API cross-origin (comma-separated); none by default. */
+  CORS_ORIGINS: env.commaList(origin).optional(),
+  /** How many proxies in front of the gateway to trust for the client address (X-Forwarded-For). */
+  TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
+  OPENAPI_SPEC_PATH: z.string().min(1).default(defaultSpecPath),
 });
 
 export type GatewayConfig = ReturnType<typeof loadConfig>;
@@ -25,5 +57,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env) {
     logLevel: raw.LOG_LEVEL,
     upstreamCheckTimeoutMs: raw.UPSTREAM_CHECK_TIMEOUT_MS,
     upstreams: Object.freeze(upstreams),
+    upstreamTimeoutMs: raw.UPSTREAM_TIMEOUT_MS,
+    upstreamKeepAlive: raw.UPSTREAM_KEEP_ALIVE,
+    bodyLimitBytes: raw.GATEWAY_BODY_LIMIT_BYTES,
+    rateLimit: Object.freeze({ enabled: raw.RATE_LIMIT_ENABLED, perMinute: raw.RATE_LIMIT_PER_MINUTE }),
+    corsOrigins: raw.CORS_ORIGINS ?? [],
+    trustProxyHops: raw.TRUST_PROXY_HOPS,
+    openApiSpecPath: raw.OPENAPI_SPEC_PATH,
   });
 }

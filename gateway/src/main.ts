@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import { closeHttpServer, createLogger, exitGracefullyOnSignals, runMain, type Logger } from '@ecom/service-kit';
 import { createApp } from './app';
 import { loadConfig } from './config';
+import { createUpstreamAgent } from './upstreams/upstream-proxy';
 
 export interface RunningGateway {
   readonly server: Server;
@@ -14,12 +15,18 @@ export interface RunningGateway {
 export async function start(env: NodeJS.ProcessEnv = process.env, logger?: Logger): Promise<RunningGateway> {
   const config = loadConfig(env);
   const log = logger ?? createLogger({ service: 'gateway', level: config.logLevel });
-  const server = createApp(config, log).listen(config.port, config.host);
+  const agent = createUpstreamAgent(config.upstreamKeepAlive);
+  const server = createApp(config, log, { agent }).listen(config.port, config.host);
   await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   log.info({ port, upstreams: config.upstreams }, 'gateway listening');
-  return { server, url: `http://127.0.0.1:${port}`, logger: log, stop: () => closeHttpServer(server) };
+  const stop = async () => {
+    // In-flight requests finish (their upstream calls included) before the pool is closed.
+    await closeHttpServer(server);
+    if (agent) agent.destroy();
+  };
+  return { server, url: `http://127.0.0.1:${port}`, logger: log, stop };
 }
 
 if (require.main === module) {

@@ -1,3 +1,4 @@
+import './support/esm-dependencies';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';

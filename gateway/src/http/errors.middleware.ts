@@ -1,6 +1,8 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
-import { AppError, currentRequestId, errorHeaders, toAppError, toErrorBody } from '@ecom/service-kit';
+import { AppError, errorHeaders, toAppError, toErrorBody } from '@ecom/service-kit';
+import { requestIdOf } from './request-id.middleware';
 
 /** Unknown routes get the same JSON error shape as every other failure. */
 export function notFoundHandler(): RequestHandler {
@@ -9,16 +11,46 @@ export function notFoundHandler(): RequestHandler {
   };
 }
 
-/** The gateway's one error mapping: `{"error":{code,message,details,request_id}}`. */
+/** The gateway's one error mapping, on the Express side (the gateway's own routes). */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
-  return (raw: unknown, _req, res, _next) => {
-    const error = fromExpressError(raw);
-    if (error.status >= 500) logger.error({ err: raw, code: error.code }, 'request failed');
-    res.status(error.status).set(errorHeaders(error)).json(toErrorBody(error, currentRequestId()));
+  const respond = respondWithError(logger);
+  return (raw: unknown, req, res, _next) => respond(req, res, raw);
+}
+
+/**
+ * The gateway's one error mapping, for the Express side and the proxy's path alike: whatever was
+ * thrown becomes `{"error":{code,message,details,request_id}}`; 5xx are logged with their cause.
+ */
+export function respondWithError(logger: Logger): (req: IncomingMessage, res: ServerResponse, raw: unknown) => void {
+  return (req, res, raw) => {
+    const error = fromHttpError(raw);
+    if (error.status >= 500) {
+      logger.error({ err: raw, code: error.code, request_id: requestIdOf(req) }, 'request failed');
+    }
+    sendError(req, res, error);
   };
 }
 
-function fromExpressError(raw: unknown): AppError {
+/**
+ * Writes `error` as the response, on plain Node objects so every path can use it.
+ * When the response has already started (a stream broke half-way) the connection is cut instead:
+ * the client sees a truncated response, never a second status line.
+ */
+export function sendError(req: IncomingMessage, res: ServerResponse, error: AppError): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  const body = JSON.stringify(toErrorBody(error, requestIdOf(req)));
+  res.statusCode = error.status;
+  for (const [name, value] of Object.entries(errorHeaders(error))) res.setHeader(name, value);
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.setHeader('Content-Length', Buffer.byteLength(body));
+  res.end(body);
+}
+
+/** http-errors (from Express and its file serving) keep their status and message when exposable. */
+function fromHttpError(raw: unknown): AppError {
   const httpError = raw as { status?: unknown; expose?: unknown; message?: unknown };
   if (!(raw instanceof AppError) && typeof httpError.status === 'number' && httpError.expose === true) {
     const code = httpError.status === 413 ? 'payload_too_large' : 'bad_request';

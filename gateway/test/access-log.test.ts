@@ -1,0 +1,70 @@
+import './support/esm-dependencies';
+import { Writable } from 'node:stream';
+import request from 'supertest';
+import { createLogger } from '@ecom/service-kit';
+import { createApp } from '../src/app';
+import { loadConfig } from '../src/config';
+import { createUpstreamAgent } from '../src/upstreams/upstream-proxy';
+import { startRecordingUpstream, type RecordingUpstream } from './support/recording-upstream';
+
+describe('gateway access log (pino-http)', () => {
+  let orders: RecordingUpstream;
+  const agent = createUpstreamAgent(true);
+  const lines: Record<string, unknown>[] = [];
+
+  beforeAll(async () => {
+    orders = await startRecordingUpstream();
+  });
+
+  afterAll(async () => {
+    if (agent) agent.destroy();
+    await orders.close();
+  });
+
+  function gatewayLoggingTo(sink: Record<string, unknown>[]) {
+    const destination = new Writable({
+      write(chunk: Buffer, _encoding, callback) {
+        chunk
+          .toString('utf8')
+          .split('\n')
+          .filter(Boolean)
+          .forEach((line) => sink.push(JSON.parse(line) as Record<string, unknown>));
+        callback();
+      },
+    });
+    const logger = createLogger({ service: 'gateway', level: 'info', destination });
+    return createApp(loadConfig({ ORDER_SERVICE_URLS: orders.url }), logger, { agent });
+  }
+
+  it('when requests are served, then each one is logged as one JSON line with its id, route template, status and duration', async () => {
+    const app = gatewayLoggingTo(lines);
+    orders.respondWith({ status: 202, body: { id: 'x', status: 'processing' } });
+
+    await request(app).get('/orders/0192f5a0-7c1e-7cc3-9b4e-2f1d3c4b5a69?verbose=1').set('X-Request-Id', 'log-me-1');
+    await request(app).get('/nowhere').set('X-Request-Id', 'log-me-2');
+    await new Promise((resolve) => setImmediate(resolve));
+
+    const logged = (id: string) => lines.find((line) => line['request_id'] === id);
+    expect(logged('log-me-1')).toMatchObject({
+      level: 'info',
+      service: 'gateway',
+      method: 'GET',
+      url: '/orders/0192f5a0-7c1e-7cc3-9b4e-2f1d3c4b5a69?verbose=1',
+      route: '/orders/:id',
+      status: 202,
+      duration_ms: expect.any(Number),
+      msg: 'request completed',
+    });
+    expect(logged('log-me-2')).toMatchObject({ route: 'unmatched', status: 404 });
+  });
+
+  it('when a request id is unusable (too long, or with other characters), then the gateway makes a new one', async () => {
+    const app = gatewayLoggingTo([]);
+
+    const tooLong = await request(app).get('/health').set('X-Request-Id', 'x'.repeat(200));
+    const injected = await request(app).get('/health').set('X-Request-Id', 'a b"c');
+
+    expect(tooLong.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    expect(injected.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});

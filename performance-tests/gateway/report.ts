@@ -1,0 +1,81 @@
+import type { LoadResult } from './load';
+import type { ProbeResult } from './latency-probe';
+
+export interface Measurement extends LoadResult, ProbeResult {
+  readonly variant: string;
+  /** The gateway process's CPU time (user + system) per request of the measured run. */
+  readonly cpuMicrosPerRequest?: number;
+}
+
+type NumericKey = 'requestsPerSecond' | 'total' | 'p50Ms' | 'p99Ms' | 'meanMs' | 'failures' | 'p50Micros' | 'p99Micros';
+const NUMERIC: readonly NumericKey[] = [
+  'requestsPerSecond',
+  'total',
+  'p50Ms',
+  'p99Ms',
+  'meanMs',
+  'failures',
+  'p50Micros',
+  'p99Micros',
+];
+
+/** One row per variant: the median of each figure over the rounds. */
+export function medianRows(measurements: readonly Measurement[], variants: readonly string[]): Measurement[] {
+  return variants.map((variant) => {
+    const runs = measurements.filter((measurement) => measurement.variant === variant);
+    const figures = Object.fromEntries(NUMERIC.map((key) => [key, median(runs.map((run) => run[key]))])) as Record<
+      NumericKey,
+      number
+    >;
+    const cpu = runs.flatMap((run) => (run.cpuMicrosPerRequest === undefined ? [] : [run.cpuMicrosPerRequest]));
+    return { variant, ...figures, ...(cpu.length > 0 && { cpuMicrosPerRequest: median(cpu) }) };
+  });
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor((sorted.length - 1) / 2)] ?? Number.NaN;
+}
+
+const columns: readonly [string, number, (row: Measurement, base: Baselines) => string][] = [
+  ['variant', -30, (row) => row.variant],
+  ['req/s', 8, (row) => row.requestsPerSecond.toFixed(0)],
+  ['×nginx', 7, (row, base) => (row.requestsPerSecond / base.nginx.requestsPerSecond).toFixed(2)],
+  ['p50 ms', 7, (row) => row.p50Ms.toFixed(0)],
+  ['p99 ms', 7, (row) => row.p99Ms.toFixed(0)],
+  ['mean ms', 8, (row) => row.meanMs.toFixed(2)],
+  ['CPU µs/req', 11, (row) => row.cpuMicrosPerRequest?.toFixed(0) ?? '-'],
+  ['idle p50 µs', 12, (row) => row.p50Micros.toFixed(0)],
+  ['idle p99 µs', 12, (row) => row.p99Micros.toFixed(0)],
+  ['+idle p50 µs', 13, (row, base) => (row.p50Micros - base.direct.p50Micros).toFixed(0)],
+  ['failed', 7, (row) => String(row.failures)],
+];
+
+interface Baselines {
+  readonly direct: Measurement;
+  readonly nginx: Measurement;
+}
+
+/** The table, each ratio to nginx, and the two goals (throughput, added p50 latency) checked. */
+export function formatReport(rows: readonly Measurement[], connections: number): string {
+  const [direct, nginx, gateway] = rows as [Measurement, Measurement, Measurement];
+  const base = { direct, nginx };
+  const cell = (text: string, width: number) => (width < 0 ? text.padEnd(-width) : text.padStart(width));
+  const header = columns.map(([title, width]) => cell(title, width)).join(' ');
+  const lines = rows.map((row) => columns.map(([, width, value]) => cell(value(row, base), width)).join(' '));
+  return [header, ...lines, '', ...goals(direct, nginx, gateway, connections)].join('\n');
+}
+
+function goals(direct: Measurement, nginx: Measurement, gateway: Measurement, connections: number): string[] {
+  const verdict = (met: boolean) => (met ? 'MET' : 'MISSED');
+  const ratio = gateway.requestsPerSecond / nginx.requestsPerSecond;
+  const idle = (row: Measurement) => row.p50Micros - direct.p50Micros;
+  const loaded = (row: Measurement) => row.meanMs - direct.meanMs;
+  const idleRatio = idle(gateway) / idle(nginx);
+  const loadedRatio = loaded(gateway) / loaded(nginx);
+  return [
+    `goal: gateway throughput ≥ 0.40× nginx: ${ratio.toFixed(2)}× → ${verdict(ratio >= 0.4)}`,
+    `goal: gateway added p50 ≤ 2× nginx's, without load (µs): +${idle(gateway).toFixed(0)} vs +${idle(nginx).toFixed(0)} = ${idleRatio.toFixed(2)}× → ${verdict(idleRatio <= 2)}`,
+    `      under load (autocannon -c ${connections}; its percentiles are whole ms, so the mean is compared): +${loaded(gateway).toFixed(2)} ms vs +${loaded(nginx).toFixed(2)} ms = ${loadedRatio.toFixed(2)}× → ${verdict(loadedRatio <= 2)}`,
+  ];
+}
