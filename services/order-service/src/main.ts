@@ -1,22 +1,17 @@
 import type { Server } from 'node:http';
 import {
-  OutboxRelay,
   closeHttpServer,
   createLogger,
   createServiceApp,
   exitGracefullyOnSignals,
   listen,
-  openServiceResources,
   runMain,
   type Logger,
 } from '@ecom/service-kit';
-import { ProductServiceClient } from './clients/product-service.client';
 import { loadConfig } from './config';
+import { openPlacementWiring } from './placement.wiring';
 import { IdempotencyRepository } from './data/idempotency.repository';
-import { OrderRepository } from './data/order.repository';
-import { createUnitOfWork } from './data/unit-of-work';
 import { acceptForLater, placeNow } from './domain/order-front-doors.use-case';
-import type { PlacementDependencies } from './domain/place-orders.use-case';
 import { orderRoutes } from './http/order.routes';
 import { OrderRequestProducer } from './messaging/order-request.producer';
 import { createOrderMetrics } from './order.metrics';
@@ -35,32 +30,9 @@ export async function start(
 ): Promise<RunningOrderService> {
   const config = loadConfig(env);
   const logger = options.logger ?? createLogger({ service: config.service, level: config.logLevel });
-  const resources = await openServiceResources({
-    service: config.service,
-    clientId: config.kafka.clientId,
-    brokers: config.kafka.brokers,
-    database: config.database,
-    logger,
-  });
+  const { resources, relay, stock, placement, close } = await openPlacementWiring(config, logger, 'order-service');
   const { db, producer, metrics } = resources;
   const orderMetrics = createOrderMetrics(metrics.registry);
-  const relay = new OutboxRelay({
-    db,
-    producer,
-    logger,
-    registry: metrics.registry,
-    topicNames: { 'order-events': config.topics.orderEvents },
-  });
-  const unitOfWork = createUnitOfWork(db, () => relay.wake());
-  const orders = new OrderRepository(db);
-  const stock = new ProductServiceClient({ ...config.productService, logger, registry: metrics.registry });
-  const placement: PlacementDependencies = {
-    unitOfWork,
-    orders,
-    stock,
-    onCompensationFailed: (orderId, error) =>
-      logger.error({ err: error, order_id: orderId }, 'could not release the stock of a failed order'),
-  };
   const requests = new OrderRequestProducer(producer, config.topics.orderRequests, config.kafkaAckTimeoutMs);
 
   const hooks = {
@@ -68,8 +40,8 @@ export async function start(
   };
 
   const routes = orderRoutes({
-    orders,
-    unitOfWork,
+    orders: placement.orders,
+    unitOfWork: placement.unitOfWork,
     stock,
     idempotency: { keys: new IdempotencyRepository(db), ttlMs: config.idempotencyKeyTtlMs },
     processingWindowMs: config.processingWindowMs,
@@ -91,9 +63,7 @@ export async function start(
 
   const stop = async () => {
     await closeHttpServer(server);
-    await relay.stop();
-    stock.shutdown();
-    await resources.close();
+    await close();
   };
   return { server, url, logger, stop };
 }

@@ -1,19 +1,15 @@
 import type { Server } from 'node:http';
 import {
-  OutboxRelay,
   closeHttpServer,
   createLogger,
   createServiceApp,
   exitGracefullyOnSignals,
   listen,
-  openServiceResources,
   runMain,
   type Logger,
 } from '@ecom/service-kit';
-import { ProductServiceClient } from './clients/product-service.client';
 import { loadConfig } from './config';
-import { OrderRepository } from './data/order.repository';
-import { createUnitOfWork } from './data/unit-of-work';
+import { openPlacementWiring } from './placement.wiring';
 import { OrderWorker } from './messaging/order-request.consumer';
 import { registerConsumerLag } from './messaging/consumer-lag.metrics';
 
@@ -34,29 +30,15 @@ export async function startWorker(
 ): Promise<RunningOrderWorker> {
   const config = loadConfig(env);
   const logger = options.logger ?? createLogger({ service: 'order-worker', level: config.logLevel });
-  const resources = await openServiceResources({
-    service: 'order-worker',
-    clientId: `${config.kafka.clientId}-worker`,
-    brokers: config.kafka.brokers,
-    database: config.database,
-    logger,
-  });
-  const { db, kafka, producer, admin, metrics } = resources;
+  const { resources, relay, placement, close } = await openPlacementWiring(config, logger, 'order-worker');
+  const { kafka, producer, admin, metrics } = resources;
   const consumer = kafka.consumer({ groupId: config.worker.group, sessionTimeout: 10_000, heartbeatInterval: 1_000 });
   await consumer.connect();
   registerConsumerLag(metrics.registry, admin, config.worker.group, config.topics.orderRequests);
-  const relay = new OutboxRelay({
-    db,
-    producer,
-    logger,
-    registry: metrics.registry,
-    topicNames: { 'order-events': config.topics.orderEvents },
-  });
-  const stock = new ProductServiceClient({ ...config.productService, logger, registry: metrics.registry });
   const worker = new OrderWorker({
     consumer,
     producer,
-    placement: { unitOfWork: createUnitOfWork(db, () => relay.wake()), orders: new OrderRepository(db), stock },
+    placement,
     topic: config.topics.orderRequests,
     deadLetterTopic: config.topics.deadLetters,
     concurrency: config.worker.concurrency,
@@ -89,9 +71,7 @@ export async function startWorker(
   const stop = async () => {
     await consumer.disconnect(); // finishes the batch in hand and commits its offsets
     await closeHttpServer(server);
-    await relay.stop();
-    stock.shutdown();
-    await resources.close();
+    await close();
   };
   return { server, url, logger, stop };
 }
