@@ -19,6 +19,8 @@ const schema = z.object({
   GATEWAY_PORT: env.port(8080),
   GATEWAY_HOST: z.string().default('0.0.0.0'),
   LOG_LEVEL: env.logLevel,
+  /** The access log is written in 4 KiB batches, at least once a second (as nginx's buffered access_log). */
+  LOG_BUFFER_BYTES: env.logBufferBytes(4_096),
   /** Base URLs of product-service instances (comma-separated, round-robin); unset while it is not deployed. */
   PRODUCT_SERVICE_URLS: env.commaList(env.httpUrl).optional(),
   ORDER_SERVICE_URLS: env.commaList(env.httpUrl).optional(),
@@ -55,6 +57,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env) {
     port: raw.GATEWAY_PORT,
     host: raw.GATEWAY_HOST,
     logLevel: raw.LOG_LEVEL,
+    logBufferBytes: raw.LOG_BUFFER_BYTES,
     upstreamCheckTimeoutMs: raw.UPSTREAM_CHECK_TIMEOUT_MS,
     upstreams: Object.freeze(upstreams),
     upstreamTimeoutMs: raw.UPSTREAM_TIMEOUT_MS,

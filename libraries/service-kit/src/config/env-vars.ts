@@ -8,6 +8,13 @@ export const positiveInt = (fallback: number) => z.coerce.number().int().positiv
 
 export const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info');
 
+/** pino's stdout writer refuses a batch size of 16 KiB or more. */
+export const MAX_LOG_BUFFER_BYTES = 16_000;
+
+/** `LOG_BUFFER_BYTES`: log lines are written in batches of this size (see createLogger); 0 = every line at once. */
+export const logBufferBytes = (fallback: number) =>
+  z.coerce.number().int().min(0).max(MAX_LOG_BUFFER_BYTES).default(fallback);
+
 export const hostPort = z.string().regex(/^[\w.-]+:\d{1,5}$/, 'must look like host:port');
 
 /** An http(s) base URL; a trailing slash is dropped so paths can be appended. */
@@ -25,10 +32,29 @@ export const commaList = <T extends z.ZodType<unknown, string>>(item: T) =>
     )
     .pipe(z.array(item).min(1, 'must list at least one value'));
 
-/** The variables every service that talks to Kafka reads. */
+/** `true`/`false` (also `1`/`0`, `yes`/`no`) as a boolean; anything else is refused at start. */
+export const flag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((value) => value === 'true' || value === '1' || value === 'yes');
+
+/** How a client authenticates to Kafka: not at all (local), AWS IAM (Amazon MSK), or a user and password. */
+export const kafkaSaslMechanisms = ['none', 'aws-msk-iam', 'plain', 'scram-sha-256', 'scram-sha-512'] as const;
+
+/**
+ * The variables every service that talks to Kafka reads. Unset security variables mean plain TCP
+ * without authentication (the local broker); `kafka/kafka-security.ts` maps them to kafkajs options.
+ */
 export const kafkaEnv = {
   KAFKA_BROKERS: commaList(hostPort).default(['127.0.0.1:9092']),
   KAFKA_CLIENT_ID: z.string().optional(),
+  /** TLS to the brokers; unset: on for `aws-msk-iam` (MSK requires it), off otherwise. */
+  KAFKA_SSL: flag.optional(),
+  KAFKA_SASL_MECHANISM: z.enum(kafkaSaslMechanisms).default('none'),
+  /** For `plain` and `scram-*` only. */
+  KAFKA_SASL_USERNAME: z.string().optional(),
+  KAFKA_SASL_PASSWORD: z.string().optional(),
+  /** The region `aws-msk-iam` signs its tokens for (ECS sets AWS_REGION in every task). */
+  AWS_REGION: z.string().optional(),
 };
 
 /** The variables every service that owns a MySQL database reads; `prefix` is e.g. `PRODUCT_DB`. */
