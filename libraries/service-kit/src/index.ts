@@ -7,6 +7,7 @@ export * from './errors/error-body';
 export * from './http/koa-middleware';
 export * from './http/operability.middleware';
 export * from './kafka/kafka.factory';
+export * from './kafka/kafka-security';
 export * from './kafka/topics';
 export * from './kafka/message-headers';
 export * from './db/knex.factory';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { TOPICS, env, parseEnv } from '@ecom/service-kit';
+import { TOPICS, env, kafkaSecurity, parseEnv } from '@ecom/service-kit';
 
 const schema = z.object({
   ORDER_SERVICE_PORT: env.port(8082),
@@ -36,7 +36,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env) {
     host: raw.ORDER_SERVICE_HOST,
     logLevel: raw.LOG_LEVEL,
     bodyLimit: raw.BODY_LIMIT,
-    kafka: Object.freeze({ brokers: raw.KAFKA_BROKERS, clientId: raw.KAFKA_CLIENT_ID ?? 'order-service' }),
+    kafka: Object.freeze({
+      brokers: raw.KAFKA_BROKERS,
+      clientId: raw.KAFKA_CLIENT_ID ?? 'order-service',
+      security: kafkaSecurity(raw),
+    }),
     database: Object.freeze({
       host: raw.MYSQL_HOST,
       port: raw.MYSQL_PORT,

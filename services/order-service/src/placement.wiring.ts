@@ -24,6 +24,7 @@ export async function openPlacementWiring(
     service: process,
     clientId: process === 'order-worker' ? `${config.kafka.clientId}-worker` : config.kafka.clientId,
     brokers: config.kafka.brokers,
+    kafkaSecurity: config.kafka.security,
     database: config.database,
     logger,
   });

@@ -10,7 +10,12 @@ const logger = createLogger({ service: 'replay-dead-letters' });
 
 runMain(logger, async () => {
   const config = loadConfig();
-  const kafka = createKafka({ clientId: 'replay-dead-letters', brokers: config.kafka.brokers, logger });
+  const kafka = createKafka({
+    clientId: 'replay-dead-letters',
+    brokers: config.kafka.brokers,
+    logger,
+    ...config.kafka.security,
+  });
   const replayed = await replayDeadLetters({
     kafka,
     from: config.topics.deadLetters,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { TOPICS, env, parseEnv } from '@ecom/service-kit';
+import { TOPICS, env, kafkaSecurity, parseEnv } from '@ecom/service-kit';
 
 const schema = z.object({
   PRODUCT_SERVICE_PORT: env.port(8081),
@@ -25,7 +25,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env) {
     bodyLimit: raw.BODY_LIMIT,
     outboxBatchSize: raw.OUTBOX_BATCH_SIZE,
     topicNames: Object.freeze({ [TOPICS.productEvents.name]: raw.PRODUCT_EVENTS_TOPIC }),
-    kafka: Object.freeze({ brokers: raw.KAFKA_BROKERS, clientId: raw.KAFKA_CLIENT_ID ?? 'product-service' }),
+    kafka: Object.freeze({
+      brokers: raw.KAFKA_BROKERS,
+      clientId: raw.KAFKA_CLIENT_ID ?? 'product-service',
+      security: kafkaSecurity(raw),
+    }),
     database: Object.freeze({
       host: raw.MYSQL_HOST,
       port: raw.MYSQL_PORT,

@@ -41,6 +41,7 @@ export async function start(
     service: config.service,
     clientId: config.kafka.clientId,
     brokers: config.kafka.brokers,
+    kafkaSecurity: config.kafka.security,
     database: config.database,
     logger,
   });

@@ -5,6 +5,7 @@ import type { Admin, Kafka, Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import { createDatabase, migrateToLatest, type DatabaseSettings, type Migration } from '../db/knex.factory';
 import { createKafka, createProducer } from '../kafka/kafka.factory';
+import type { KafkaSecurity } from '../kafka/kafka-security';
 import { createLogger } from '../logging/logger';
 import { createMetrics, registerPoolMetrics, type ServiceMetrics } from '../metrics/metrics';
 import { runMain } from './graceful-shutdown';
@@ -13,6 +14,8 @@ export interface ServiceResourceSettings {
   readonly service: string;
   readonly clientId: string;
   readonly brokers: readonly string[];
+  /** TLS and SASL (from `kafkaSecurity`); plain TCP when absent. */
+  readonly kafkaSecurity?: KafkaSecurity;
   readonly database: Omit<DatabaseSettings, 'logger'>;
   readonly logger: Logger;
 }
@@ -33,7 +36,12 @@ export interface ServiceResources {
 export async function openServiceResources(settings: ServiceResourceSettings): Promise<ServiceResources> {
   const { logger } = settings;
   const db = createDatabase({ ...settings.database, logger });
-  const kafka = createKafka({ clientId: settings.clientId, brokers: settings.brokers, logger });
+  const kafka = createKafka({
+    clientId: settings.clientId,
+    brokers: settings.brokers,
+    logger,
+    ...settings.kafkaSecurity,
+  });
   const producer = createProducer(kafka);
   const admin = kafka.admin();
   await Promise.all([producer.connect(), admin.connect()]);

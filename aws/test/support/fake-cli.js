@@ -1,0 +1,113 @@
+#!/usr/bin/env node
+/**
+ * A stand-in for the programs the deploy tool drives (aws, docker, git), for
+ * aws/test/deploy-tool.test.ts: each call is appended to $FAKE_CLI_LOG as one JSON line, and
+ * answered from $FAKE_CLI_STATE (stack outputs by stack name, which stacks exist). No network.
+ *
+ * Usage (through the wrappers the test writes): fake-cli.js PROGRAM ARGS...
+ */
+'use strict';
+const { appendFileSync, readFileSync, writeFileSync } = require('node:fs');
+
+const [program, ...args] = process.argv.slice(2);
+const statePath = process.env.FAKE_CLI_STATE;
+const state = JSON.parse(readFileSync(statePath, 'utf8'));
+appendFileSync(process.env.FAKE_CLI_LOG, `${JSON.stringify([program, ...args])}\n`);
+
+const option = (name) => args[args.indexOf(name) + 1];
+const answer = (value) => {
+  process.stdout.write(typeof value === 'string' ? value : JSON.stringify(value));
+  process.exit(0);
+};
+const fail = (message, code = 255) => {
+  process.stderr.write(`${message}\n`);
+  process.exit(code);
+};
+const save = () => writeFileSync(statePath, JSON.stringify(state));
+
+if (program === 'git') {
+  if (args[0] === 'rev-parse') answer('abcdef123456\n');
+  answer('');
+}
+if (program === 'docker') answer('');
+if (program !== 'aws') fail(`fake-cli: unknown program ${program}`);
+
+const command = `${args[0]} ${args[1]}`;
+switch (command) {
+  case '--version undefined':
+    answer('aws-cli/2.0.0 fake\n');
+    break;
+  case 'configure get':
+    fail('', 1);
+    break;
+  case 'sts get-caller-identity':
+    if (state.credentials === false) fail('Unable to locate credentials.');
+    answer({ Account: '123456789012' });
+    break;
+  case 'cloudformation describe-stacks': {
+    const name = option('--stack-name');
+    if (!state.deployed.includes(name))
+      fail(`An error occurred (ValidationError): Stack with id ${name} does not exist`);
+    const outputs = Object.entries(state.outputs[name] ?? {}).map(([OutputKey, OutputValue]) => ({
+      OutputKey,
+      OutputValue,
+    }));
+    const parameters = Object.entries(state.parameters[name] ?? {}).map(([ParameterKey, ParameterValue]) => ({
+      ParameterKey,
+      ParameterValue,
+    }));
+    answer({ Stacks: [{ StackStatus: 'CREATE_COMPLETE', Outputs: outputs, Parameters: parameters }] });
+    break;
+  }
+  case 'cloudformation deploy': {
+    const name = option('--stack-name');
+    const overrides = args.slice(args.indexOf('--parameter-overrides') + 1).filter((arg) => /^\w+=/.test(arg));
+    state.parameters[name] = {
+      ...state.parameters[name],
+      ...Object.fromEntries(
+        overrides.map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
+      ),
+    };
+    if (!state.deployed.includes(name)) state.deployed.push(name);
+    save();
+    answer('');
+    break;
+  }
+  case 'cloudformation delete-stack':
+    state.deployed = state.deployed.filter((name) => name !== option('--stack-name'));
+    save();
+    answer('');
+    break;
+  case 'cloudformation wait':
+  case 'ecs wait':
+  case 'ecs update-service':
+  case 's3 cp':
+  case 's3 rm':
+  case 'logs delete-log-group':
+    answer('');
+    break;
+  case 'ecr get-login-password':
+    answer('fake-password');
+    break;
+  case 'ecr describe-images':
+    fail('An error occurred (ImageNotFoundException)', 254);
+    break;
+  case 'kafka get-bootstrap-brokers':
+    answer({ BootstrapBrokerStringSaslIam: 'b-1.fake.kafka.eu-west-1.amazonaws.com:9098' });
+    break;
+  case 'ecs run-task':
+    answer({ tasks: [{ taskArn: 'arn:aws:ecs:eu-west-1:123456789012:task/ecom/0123abcd' }], failures: [] });
+    break;
+  case 'ecs describe-tasks':
+    answer({
+      tasks: [
+        {
+          lastStatus: 'STOPPED',
+          containers: (state.containers ?? ['main']).map((name) => ({ name, exitCode: state.exitCode ?? 0 })),
+        },
+      ],
+    });
+    break;
+  default:
+    fail(`fake-cli: no answer for aws ${command}`);
+}

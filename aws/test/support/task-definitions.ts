@@ -1,0 +1,101 @@
+/**
+ * The containers of the task definitions, with their environment evaluated as ECS would hand it
+ * to the process: parameters from the deploy, other stacks' exports and secrets as samples.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { env } from '@ecom/service-kit';
+import { REPOSITORY_ROOT, type StackKey } from '../../scripts/lib/stacks';
+import { evaluate, templateOf, type Node, type Scope, type Template } from './templates';
+
+export const SAMPLE = {
+  environment: 'ecom',
+  imageTag: 'v1',
+  brokers:
+    'b-1.ecom-kafka.a1b2c3.c2.kafka.eu-west-1.amazonaws.com:9098,b-2.ecom-kafka.a1b2c3.c2.kafka.eu-west-1.amazonaws.com:9098',
+  databaseHost: 'ecom-mysql.c9akciq32.eu-west-1.rds.amazonaws.com',
+  secretUser: 'sample_user',
+  secretPassword: 'Sample0Password0From0Secrets0Mgr',
+} as const;
+
+/** Other stacks' exports as samples: `sample-<export>` unless a value of the right shape matters. */
+const imports = new Proxy({} as Record<string, string>, {
+  get: (_target, name: string) =>
+    ({
+      [`${SAMPLE.environment}-DatabaseEndpoint`]: SAMPLE.databaseHost,
+      [`${SAMPLE.environment}-DatabasePort`]: '3306',
+      [`${SAMPLE.environment}-KafkaReplicationFactor`]: '3',
+    })[name] ?? `sample-${name}`,
+});
+
+export function scopeOf(key: StackKey, parameters: Record<string, string> = {}): Scope & { template: Template } {
+  const base = {
+    EnvironmentName: SAMPLE.environment,
+    ImageTag: SAMPLE.imageTag,
+    KafkaBootstrapBrokers: SAMPLE.brokers,
+  };
+  return { template: templateOf(key), parameters: { ...base, ...parameters }, imports };
+}
+
+export interface Container {
+  readonly taskDefinition: string;
+  readonly name: string;
+  readonly definition: Record<string, Node>;
+  /** Environment and secrets as the process sees them (secrets as samples). */
+  readonly environment: Record<string, string>;
+  readonly secretNames: readonly string[];
+  readonly evaluated: Record<string, unknown>;
+}
+
+export function containersOf(key: StackKey, parameters: Record<string, string> = {}): Container[] {
+  const scope = scopeOf(key, parameters);
+  return Object.entries(scope.template.Resources)
+    .filter(([, resource]) => resource.Type === 'AWS::ECS::TaskDefinition')
+    .flatMap(([logicalId, resource]) =>
+      (resource.Properties?.['ContainerDefinitions'] as Record<string, Node>[]).map((definition) => {
+        const evaluated = evaluate(definition, scope) as Record<string, unknown>;
+        const variables = (evaluated['Environment'] ?? []) as { Name: string; Value: string }[];
+        const secrets = (evaluated['Secrets'] ?? []) as { Name: string; ValueFrom: string }[];
+        const environment = Object.fromEntries(variables.map((variable) => [variable.Name, String(variable.Value)]));
+        for (const secret of secrets) {
+          environment[secret.Name] = secret.ValueFrom.endsWith(':password::')
+            ? SAMPLE.secretPassword
+            : SAMPLE.secretUser;
+        }
+        return {
+          taskDefinition: logicalId,
+          name: String(evaluated['Name']),
+          definition,
+          environment,
+          secretNames: secrets.map((secret) => secret.Name),
+          evaluated,
+        };
+      }),
+    );
+}
+
+export function containerNamed(key: StackKey, name: string, parameters: Record<string, string> = {}): Container {
+  const container = containersOf(key, parameters).find((candidate) => candidate.name === name);
+  if (!container) throw new Error(`no container ${name} in the ${key} stack`);
+  return container;
+}
+
+/**
+ * The variables a service's config reads: the keys of its zod schema in src/config.ts, including
+ * the kit's kafkaEnv and mysqlEnv pieces it spreads in.
+ */
+export function variablesReadBy(configFile: string): Set<string> {
+  const source = readFileSync(path.join(REPOSITORY_ROOT, configFile), 'utf8');
+  const schema = source.slice(source.indexOf('z.object({'), source.indexOf('});'));
+  const names = new Set([...schema.matchAll(/^\s{2}([A-Z][A-Z0-9_]+):/gm)].map((match) => match[1] ?? ''));
+  if (schema.includes('...env.kafkaEnv')) for (const name of Object.keys(env.kafkaEnv)) names.add(name);
+  for (const [, prefix] of schema.matchAll(/\.\.\.env\.mysqlEnv\('([A-Z_]+)'/g)) {
+    for (const name of Object.keys(env.mysqlEnv(prefix ?? '', { database: 'd', user: 'u', password: 'p' })))
+      names.add(name);
+  }
+  return names;
+}
+
+export function readRepositoryFile(file: string): string {
+  return readFileSync(path.join(REPOSITORY_ROOT, file), 'utf8');
+}
