@@ -7,7 +7,15 @@ const swc = [
   { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } },
 ];
 
-const packages = ['libraries/service-kit', 'services/product-service', 'services/order-service', 'gateway'];
+const packages = [
+  'libraries/service-kit',
+  'services/product-service',
+  'services/order-service',
+  'gateway',
+  'performance-tests',
+  'infrastructure',
+  'aws',
+];
 
 /** @type {import('jest').Config} */
 module.exports = {

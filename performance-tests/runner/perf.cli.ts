@@ -1,0 +1,156 @@
+/**
+ * npm run perf -- <smoke|compare|capacity|spike|soak> [--dataset contention]
+ * npm run perf -- profile <product-service|order-service|order-worker|gateway> [--tool doctor|flame]
+ *
+ * Starts the system on free ports (or uses BASE_URL), seeds it through the API, runs the k6
+ * scenario, samples the worker's consumer lag and each service's memory, and writes
+ * performance-tests/results/<timestamp>-<scenario>/ with result.json, report.md, report.html,
+ * the plots, k6's raw summaries and its dashboard export. Settings: environment variables (see
+ * docs/performance.md).
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { RunResult } from '../report/result.schema';
+import { writeReport } from '../report/write-report';
+import { runCapacity } from './capacity.scenario';
+import { k6Version } from './k6';
+import { runCompare, runSmoke, runSoak, runSpike } from './load.scenarios';
+import { ROOT, startLocalSystem, type LocalSystem } from './local-system';
+import { clinicWrapper, runProfile } from './profile.scenario';
+import { describeMachine } from './result-builder';
+import { ORDER_REQUESTS_TOPIC, WORKER_GROUP, type RunContext, type ScenarioOutcome } from './run-context';
+import { sampleConsumerLag, sampleMemory } from './samplers';
+
+const SCENARIOS = { smoke: runSmoke, compare: runCompare, capacity: runCapacity, spike: runSpike, soak: runSoak };
+type ScenarioName = keyof typeof SCENARIOS;
+
+interface Arguments {
+  readonly scenario: ScenarioName | 'profile';
+  readonly service?: string;
+  readonly tool: 'doctor' | 'flame';
+  readonly dataset: string;
+}
+
+const say = (line: string) => process.stderr.write(`[perf] ${line}\n`);
+
+function parseArguments(argv: readonly string[]): Arguments {
+  const option = (name: string) => {
+    const at = argv.indexOf(`--${name}`);
+    return at === -1 ? undefined : argv[at + 1];
+  };
+  const [scenario, service] = argv.filter((arg, index) => !arg.startsWith('--') && !argv[index - 1]?.startsWith('--'));
+  if (scenario !== 'profile' && !(scenario !== undefined && scenario in SCENARIOS)) {
+    throw new Error(
+      `usage: npm run perf -- <${Object.keys(SCENARIOS).join('|')}> | profile <service> (got ${scenario ?? 'nothing'})`,
+    );
+  }
+  const tool = option('tool') ?? 'doctor';
+  if (tool !== 'doctor' && tool !== 'flame') throw new Error('--tool is doctor or flame');
+  return {
+    scenario: scenario as Arguments['scenario'],
+    service,
+    tool,
+    dataset: option('dataset') ?? process.env['DATASET'] ?? 'default',
+  };
+}
+
+async function main(): Promise<void> {
+  const args = parseArguments(process.argv.slice(2));
+  const startedAt = Date.now();
+  const stamp = new Date(startedAt).toISOString().replace(/[:.]/g, '-').slice(0, 19);
+  const dir = path.join(
+    ROOT,
+    'performance-tests/results',
+    `${stamp}-${args.scenario}${args.service ? `-${args.service}` : ''}`,
+  );
+  mkdirSync(dir, { recursive: true });
+  say(`results: ${dir}`);
+  const remote = process.env['BASE_URL'];
+  const wrap = args.scenario === 'profile' ? clinicWrapper(args.service, args.tool, dir) : undefined;
+  const system = remote ? undefined : await startLocalSystem({ dir, say, ...(wrap && { wrap }) });
+  try {
+    const ctx = await openContext(dir, startedAt, args, system);
+    const outcome =
+      args.scenario === 'profile'
+        ? await runProfile(ctx, args.service!, args.tool)
+        : await SCENARIOS[args.scenario](ctx);
+    await ctx.lag?.stop();
+    await ctx.memory?.stop();
+    if (args.scenario === 'profile') {
+      await system?.stop();
+      say(`profile written under ${dir}/clinic`);
+      return;
+    }
+    await writeResult(ctx, args.scenario, outcome);
+  } finally {
+    await system?.stop();
+  }
+}
+
+async function openContext(
+  dir: string,
+  startedAt: number,
+  args: Arguments,
+  system: LocalSystem | undefined,
+): Promise<RunContext> {
+  const baseUrl = process.env['BASE_URL'] ?? system!.gatewayUrl;
+  const k6Env: Record<string, string> = { BASE_URL: baseUrl, DATASET: args.dataset };
+  if (system)
+    Object.assign(k6Env, {
+      ORDER_SERVICE_URL: system.orderServiceUrl,
+      NOOP_GATEWAY_URL: system.noopGatewayUrl,
+      BARE_HTTP_URL: system.bareHttpUrl,
+    });
+  const lag = system
+    ? await sampleConsumerLag(system.brokers, WORKER_GROUP, ORDER_REQUESTS_TOPIC, startedAt)
+    : undefined;
+  const memory = system ? sampleMemory(() => system.services, startedAt) : undefined;
+  return {
+    dir,
+    say,
+    startedAt,
+    baseUrl,
+    k6Env,
+    k6Runs: [],
+    ...(system && { system }),
+    ...(lag && { lag }),
+    ...(memory && { memory }),
+  };
+}
+
+async function writeResult(ctx: RunContext, scenario: ScenarioName, outcome: ScenarioOutcome): Promise<void> {
+  const main = ctx.k6Runs.find((name) => name === scenario) ?? ctx.k6Runs[0];
+  const throughput = (ctx.lag?.points ?? []).filter((p) => p.series === 'worker consumed/s');
+  const result: RunResult = {
+    scenario,
+    startedAt: new Date(ctx.startedAt).toISOString(),
+    finishedAt: new Date().toISOString(),
+    baseUrl: ctx.baseUrl,
+    machine: describeMachine(await k6Version()),
+    settings: { ...outcome.settings, target: ctx.system ? 'local system started by the runner' : ctx.baseUrl },
+    steps: outcome.steps,
+    series: {
+      lag: (ctx.lag?.points ?? []).filter((p) => p.series !== 'worker consumed/s'),
+      memory: ctx.memory?.points ?? [],
+      throughput,
+    },
+    ...(outcome.capacity && { capacity: outcome.capacity }),
+    baselines: outcome.baselines ?? [],
+    goals: outcome.goals ?? [],
+    notes: outcome.notes ?? [],
+    files: {
+      ...(main && { k6Summary: `${main}.k6-steps.raw.json` }),
+      ...(main &&
+        ctx.k6Runs.includes(scenario) &&
+        scenario !== 'smoke' && { k6Dashboard: `${main}.k6-dashboard.html` }),
+    },
+  };
+  writeFileSync(path.join(ctx.dir, 'result.json'), JSON.stringify(result, null, 2));
+  const report = writeReport(ctx.dir, result);
+  say(`wrote result.json, report.md, report.html and ${report.plots.length} plots in ${ctx.dir}`);
+}
+
+main().catch((error: unknown) => {
+  say(`failed: ${error instanceof Error ? error.message : String(error)}`);
+  process.exitCode = 1;
+});

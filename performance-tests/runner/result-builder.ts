@@ -1,0 +1,77 @@
+/** From k6's per-step records and the runner's samples to the report's RunResult pieces. */
+import os from 'node:os';
+import type { Goal, RunResult, SeriesPoint, StepResult } from '../report/result.schema';
+import type { K6Step } from './k6';
+import { drainSeconds } from './samplers';
+
+export interface Slo {
+  readonly p99Ms: number;
+  readonly maxErrorRate: number;
+  /** Share of the offered iterations k6 may fail to start before the step counts as not held. */
+  readonly maxDroppedShare: number;
+}
+
+export const DEFAULT_SLO: Slo = { p99Ms: 100, maxErrorRate: 0.001, maxDroppedShare: 0.01 };
+
+export function describeSlo(slo: Slo): string {
+  return `p99 ≤ ${slo.p99Ms} ms, errors < ${slo.maxErrorRate * 100}%, dropped < ${slo.maxDroppedShare * 100}%`;
+}
+
+/** Whether a step held the SLO: latency, errors, and k6 keeping up with the offered rate. */
+export function heldSlo(step: K6Step, slo: Slo): boolean {
+  const offered = step.offeredRps * step.durationS;
+  return (
+    step.requests > 0 &&
+    (step.latencyMs?.p99 ?? Infinity) <= slo.p99Ms &&
+    step.errorRate < slo.maxErrorRate &&
+    step.droppedIterations <= offered * slo.maxDroppedShare
+  );
+}
+
+const ZERO_LATENCY = { avg: 0, p50: 0, p95: 0, p99: 0, max: 0 };
+
+/**
+ * A k6 step as the report shows it; `offsetS` moves k6's clock (0 = end of its setup) onto the
+ * run's, and the lag samples give async steps their drain time.
+ */
+export function toStepResult(step: K6Step, offsetS: number, lag: readonly SeriesPoint[], slo?: Slo): StepResult {
+  const startS = Math.max(0, Math.round((step.startS + offsetS) * 10) / 10);
+  const drain =
+    step.mode.startsWith('async') && lag.length > 0 ? drainSeconds(lag, startS + step.durationS) : undefined;
+  const { count: _count, ...latency } = step.latencyMs ?? { ...ZERO_LATENCY, count: 0 };
+  return {
+    mode: step.mode,
+    label: step.offeredRps > 0 ? `${step.mode} @ ${step.offeredRps}/s` : step.name,
+    offeredRps: step.offeredRps,
+    startS,
+    durationS: step.durationS,
+    achievedRps: step.achievedRps,
+    requests: step.requests,
+    latencyMs: latency,
+    statuses: step.statuses ?? {},
+    errorRate: step.errorRate,
+    rejectedRate: step.rejectedRate,
+    rate503: step.rate503,
+    droppedIterations: step.droppedIterations,
+    ...(step.e2eMs && { e2eMs: step.e2eMs }),
+    ...(drain !== undefined && { drainS: drain }),
+    ...(slo && { sloMet: heldSlo(step, slo) }),
+  };
+}
+
+export function describeMachine(k6: string): RunResult['machine'] {
+  return {
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model ?? 'unknown',
+    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+    node: process.version,
+    k6,
+    os: `${os.type()} ${os.release()}`,
+  };
+}
+
+export function goal(name: string, target: string, measured: string, met: boolean | null, note?: string): Goal {
+  return { name, target, measured, met, ...(note && { note }) };
+}
+
+export const ratio = (a: number, b: number) => (b > 0 ? Math.round((a / b) * 100) / 100 : 0);

@@ -1,0 +1,79 @@
+/** What every scenario of a perf run shares: where results go, the system, the samples, the clock. */
+import type { SeriesPoint, StepResult } from '../report/result.schema';
+import { runK6, type K6Outcome } from './k6';
+import type { LocalSystem } from './local-system';
+import { ORDER_REQUESTS_TOPIC, WORKER_GROUP } from './local-system';
+import { sleep } from './processes';
+import { toStepResult, type Slo } from './result-builder';
+import type { Sampler } from './samplers';
+
+export interface RunContext {
+  readonly dir: string;
+  readonly say: (line: string) => void;
+  /** Epoch ms the run started; every `t` and `startS` counts from here. */
+  readonly startedAt: number;
+  readonly baseUrl: string;
+  /** Absent when BASE_URL names a system the runner did not start (then no lag, memory, ceilings). */
+  readonly system?: LocalSystem;
+  readonly lag?: Sampler;
+  readonly memory?: Sampler;
+  /** Environment of every k6 run: targets, data set, and the products once seeded. */
+  readonly k6Env: Record<string, string>;
+  /** The k6 runs so far, by name: `<name>.k6-steps.raw.json` and `<name>.k6-dashboard.html` in `dir`. */
+  readonly k6Runs: string[];
+}
+
+export interface ScenarioOutcome {
+  readonly steps: StepResult[];
+  readonly settings: Record<string, unknown>;
+  readonly capacity?: { mode: string; maxRps: number; slo: string }[];
+  readonly baselines?: import('../report/result.schema').Baseline[];
+  readonly goals?: import('../report/result.schema').Goal[];
+  readonly notes?: string[];
+}
+
+export const env = (name: string, fallback: string) => process.env[name] || fallback;
+
+export function lagPoints(ctx: RunContext): readonly SeriesPoint[] {
+  return ctx.lag?.points ?? [];
+}
+
+/** Runs k6 once; the first run that seeds products hands their ids to every later run. */
+export async function runK6Step(
+  ctx: RunContext,
+  name: string,
+  env_: Record<string, string>,
+  dashboard = true,
+): Promise<K6Outcome> {
+  const outcome = await runK6(ctx.dir, name, { ...ctx.k6Env, ...env_ }, dashboard);
+  ctx.k6Runs.push(name);
+  if (outcome.setup?.productIds && !ctx.k6Env['PRODUCT_IDS'])
+    ctx.k6Env['PRODUCT_IDS'] = JSON.stringify(outcome.setup.productIds);
+  return outcome;
+}
+
+/** Seconds from the run's start to the k6 run's step clock (its setup's end). */
+export function stepOffsetS(ctx: RunContext, outcome: K6Outcome): number {
+  const at = (outcome.setup as { stepsStartedAtMs?: number } | undefined)?.stepsStartedAtMs;
+  return at === undefined ? 0 : (at - ctx.startedAt) / 1000;
+}
+
+export function stepResults(ctx: RunContext, outcome: K6Outcome, slo?: Slo): StepResult[] {
+  const offset = stepOffsetS(ctx, outcome);
+  return outcome.steps.map((step) => toStepResult(step, offset, lagPoints(ctx), slo));
+}
+
+/** Waits (up to `timeoutMs`) until the worker's backlog is empty, so one measurement does not bleed into the next. */
+export async function awaitDrained(ctx: RunContext, timeoutMs = 120_000): Promise<void> {
+  if (!ctx.lag) return;
+  const deadline = Date.now() + timeoutMs;
+  await sleep(1_500);
+  while (Date.now() < deadline) {
+    const last = [...ctx.lag.points].reverse().find((p) => p.series === 'order-requests lag');
+    if (last?.value === 0) return;
+    await sleep(500);
+  }
+  ctx.say(`the worker's backlog did not drain within ${timeoutMs / 1000}s`);
+}
+
+export { ORDER_REQUESTS_TOPIC, WORKER_GROUP };
