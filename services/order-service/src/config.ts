@@ -6,6 +6,7 @@ const schema = z.object({
   ORDER_SERVICE_HOST: z.string().default('0.0.0.0'),
   ORDER_WORKER_PORT: env.port(8083),
   LOG_LEVEL: env.logLevel,
+  LOG_BUFFER_BYTES: env.logBufferBytes(4_096),
   ...env.kafkaEnv,
   ...env.mysqlEnv('ORDER_DB', { database: 'order_db', user: 'order_service', password: 'order_service_local' }),
   PRODUCT_SERVICE_URLS: env.commaList(env.httpUrl).default(['http://127.0.0.1:8081']),
@@ -22,6 +23,13 @@ const schema = z.object({
   /** Bound on waiting for Kafka to acknowledge an async order before answering 503. */
   KAFKA_ACK_TIMEOUT_MS: env.positiveInt(5_000),
   IDEMPOTENCY_KEY_TTL_S: env.positiveInt(86_400),
+  /**
+   * Admission control of sync orders: at most this many placed at once, this many waiting for a
+   * slot, each waiting at most SYNC_QUEUE_WAIT_MS; the rest get 503 + Retry-After at once.
+   */
+  SYNC_MAX_IN_FLIGHT: env.positiveInt(16),
+  SYNC_MAX_QUEUED: env.positiveInt(64),
+  SYNC_QUEUE_WAIT_MS: env.positiveInt(200),
 });
 
 export type OrderServiceConfig = ReturnType<typeof loadConfig>;
@@ -35,6 +43,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env) {
     workerPort: raw.ORDER_WORKER_PORT,
     host: raw.ORDER_SERVICE_HOST,
     logLevel: raw.LOG_LEVEL,
+    logBufferBytes: raw.LOG_BUFFER_BYTES,
     bodyLimit: raw.BODY_LIMIT,
     kafka: Object.freeze({
       brokers: raw.KAFKA_BROKERS,
@@ -59,5 +68,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env) {
     processingWindowMs: raw.ORDER_PROCESSING_WINDOW_S * 1000,
     kafkaAckTimeoutMs: raw.KAFKA_ACK_TIMEOUT_MS,
     idempotencyKeyTtlMs: raw.IDEMPOTENCY_KEY_TTL_S * 1000,
+    syncAdmission: Object.freeze({
+      maxInFlight: raw.SYNC_MAX_IN_FLIGHT,
+      maxQueued: raw.SYNC_MAX_QUEUED,
+      maxQueueWaitMs: raw.SYNC_QUEUE_WAIT_MS,
+    }),
   });
 }

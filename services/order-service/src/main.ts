@@ -1,5 +1,7 @@
 import type { Server } from 'node:http';
 import {
+  AppError,
+  LoadShedder,
   closeHttpServer,
   createLogger,
   createServiceApp,
@@ -29,7 +31,9 @@ export async function start(
   options: { logger?: Logger } = {},
 ): Promise<RunningOrderService> {
   const config = loadConfig(env);
-  const logger = options.logger ?? createLogger({ service: config.service, level: config.logLevel });
+  const logger =
+    options.logger ??
+    createLogger({ service: config.service, level: config.logLevel, bufferBytes: config.logBufferBytes });
   const { resources, relay, stock, placement, close } = await openPlacementWiring(config, logger, 'order-service');
   const { db, producer, metrics } = resources;
   const orderMetrics = createOrderMetrics(metrics.registry);
@@ -45,7 +49,9 @@ export async function start(
     stock,
     idempotency: { keys: new IdempotencyRepository(db), ttlMs: config.idempotencyKeyTtlMs },
     processingWindowMs: config.processingWindowMs,
-    placeSync: placeNow(placement, hooks),
+    placeSync: admitted(placeNow(placement, hooks), new LoadShedder(config.syncAdmission), () =>
+      orderMetrics.outcomes.inc({ mode: 'sync', outcome: 'shed' }),
+    ),
     acceptAsync: acceptForLater((message) => requests.send(message), hooks),
   });
   const app = createServiceApp({
@@ -66,6 +72,17 @@ export async function start(
     await close();
   };
   return { server, url, logger, stop };
+}
+
+/** `place`, run under admission control: over capacity it is refused (503) rather than queued. */
+function admitted<T, R>(place: (body: T) => Promise<R>, shedder: LoadShedder, onShed: () => void) {
+  return (body: T) =>
+    shedder
+      .run(() => place(body))
+      .catch((error: unknown) => {
+        if (error instanceof AppError && error.code === 'overloaded') onShed();
+        throw error;
+      });
 }
 
 if (require.main === module) {

@@ -29,7 +29,9 @@ export async function startWorker(
   options: { logger?: Logger } = {},
 ): Promise<RunningOrderWorker> {
   const config = loadConfig(env);
-  const logger = options.logger ?? createLogger({ service: 'order-worker', level: config.logLevel });
+  const logger =
+    options.logger ??
+    createLogger({ service: 'order-worker', level: config.logLevel, bufferBytes: config.logBufferBytes });
   const { resources, relay, placement, close } = await openPlacementWiring(config, logger, 'order-worker');
   const { kafka, producer, admin, metrics } = resources;
   const consumer = kafka.consumer({ groupId: config.worker.group, sessionTimeout: 10_000, heartbeatInterval: 1_000 });

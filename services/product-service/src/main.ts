@@ -36,7 +36,9 @@ export async function start(
   options: StartOptions = {},
 ): Promise<RunningProductService> {
   const config = loadConfig(env);
-  const logger = options.logger ?? createLogger({ service: config.service, level: config.logLevel });
+  const logger =
+    options.logger ??
+    createLogger({ service: config.service, level: config.logLevel, bufferBytes: config.logBufferBytes });
   const resources = await openServiceResources({
     service: config.service,
     clientId: config.kafka.clientId,

@@ -1,18 +1,24 @@
 import type { Producer } from 'kafkajs';
-import { ACKS_ALL, requestIdHeaders, unavailableError } from '@ecom/service-kit';
+import { BatchingSender, requestIdHeaders, unavailableError } from '@ecom/service-kit';
 import type { OrderRequestMessage } from './order-request.message';
 
 /**
  * Writes accepted order requests to Kafka and resolves only once every in-sync replica has them
  * (`acks: -1`, idempotent producer). Any failure, or no acknowledgement within `ackTimeoutMs`,
- * becomes a 503: a 202 is never given for a request that is not durably written.
+ * becomes a 503: a 202 is never given for a request that is not durably written. Concurrent
+ * requests share produce requests (BatchingSender), so acceptance is not one broker round trip
+ * per order.
  */
 export class OrderRequestProducer {
+  readonly #sender: BatchingSender;
+
   constructor(
-    private readonly producer: Producer,
+    producer: Producer,
     private readonly topic: string,
     private readonly ackTimeoutMs: number,
-  ) {}
+  ) {
+    this.#sender = new BatchingSender(producer, { timeoutMs: ackTimeoutMs });
+  }
 
   async send(message: OrderRequestMessage): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
@@ -24,11 +30,10 @@ export class OrderRequestProducer {
     });
     try {
       await Promise.race([
-        this.producer.send({
-          topic: this.topic,
-          acks: ACKS_ALL,
-          timeout: this.ackTimeoutMs,
-          messages: [{ key: message.order_id, value: JSON.stringify(message), headers: requestIdHeaders() }],
+        this.#sender.send(this.topic, {
+          key: message.order_id,
+          value: JSON.stringify(message),
+          headers: requestIdHeaders(),
         }),
         timeout,
       ]);
