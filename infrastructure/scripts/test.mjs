@@ -3,7 +3,7 @@
 // type-checks, lints and runs every test. Exits non-zero when anything fails.
 import { ensureTopics, startInfrastructure, stopInfrastructure } from './lib/infrastructure.mjs';
 import { ROOT, elapsedSince, run, say } from './lib/run.mjs';
-import { buildWorkspace, installDependencies, installPythonTools } from './lib/toolchain.mjs';
+import { buildWorkspace, installDependencies, installK6, installPythonTools } from './lib/toolchain.mjs';
 
 const startedAt = performance.now();
 const infrastructure = {};
@@ -11,7 +11,7 @@ const jestArgs = process.argv.slice(2);
 
 async function main() {
   await installDependencies();
-  await Promise.all([startInfrastructure(infrastructure), buildWorkspace(), installPythonTools()]);
+  await Promise.all([startInfrastructure(infrastructure), buildWorkspace(), installPythonTools(), installK6()]);
   await ensureTopics(process.env);
   say('type-checking the tests');
   await run(`${ROOT}/node_modules/.bin/tsc`, ['-p', 'tsconfig.test.json'], { prefix: '[tsc]' });

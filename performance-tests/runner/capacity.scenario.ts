@@ -7,8 +7,15 @@ import type { Baseline, Goal, StepResult } from '../report/result.schema';
 import { measureDatabaseCeiling, measureKafkaCeiling } from './ceilings';
 import type { K6Step } from './k6';
 import { DEFAULT_SLO, describeSlo, goal, heldSlo, ratio, type Slo } from './result-builder';
-import { PRODUCER_CEILING_TOPIC } from './local-system';
-import { awaitDrained, env, runK6Step, stepResults, type RunContext, type ScenarioOutcome } from './run-context';
+import {
+  awaitDrained,
+  env,
+  runK6Step,
+  stepResults,
+  withWorkerPaused,
+  type RunContext,
+  type ScenarioOutcome,
+} from './run-context';
 import { sleep } from './processes';
 
 interface Search {
@@ -31,15 +38,18 @@ export async function runCapacity(ctx: RunContext): Promise<ScenarioOutcome> {
   const steps: StepResult[] = [];
   const searches: Search[] = [];
   const strict: Slo = { ...DEFAULT_SLO, p99Ms: 50 };
-  const plan = [
-    ...s.modes.split(',').map((mode) => [mode, DEFAULT_SLO] as const),
-    ...(['async', 'noop-202'] as const).filter((mode) => s.modes.includes(mode)).map((mode) => [mode, strict] as const),
-  ];
-  for (const [mode, slo] of plan) {
-    const search = await searchCapacity(ctx, mode, slo, steps);
-    searches.push(search);
-    ctx.say(`capacity of ${mode} at ${describeSlo(slo)}: ${search.maxRps}/s`);
-  }
+  const modes = s.modes.split(',');
+  const search = async (mode: string, slo: Slo) => {
+    const found = await searchCapacity(ctx, mode, slo, steps);
+    searches.push(found);
+    ctx.say(`capacity of ${mode} at ${describeSlo(slo)}: ${found.maxRps}/s`);
+  };
+  // Acceptance without the worker competing for the CPU (see withWorkerPaused), then sync.
+  await withWorkerPaused(ctx, async () => {
+    for (const mode of modes.filter((m) => m !== 'sync' && m !== 'sync-direct')) await search(mode, DEFAULT_SLO);
+    for (const mode of ['async', 'noop-202'].filter((m) => modes.includes(m))) await search(mode, strict);
+  });
+  for (const mode of modes.filter((m) => m === 'sync' || m === 'sync-direct')) await search(mode, DEFAULT_SLO);
   const drain = ctx.system ? await measureDrain(ctx) : undefined;
   const baselines = ctx.system ? await measureBaselines(ctx) : { baselines: [], goals: [] };
   const capacity = searches.map((search) => ({
@@ -71,6 +81,9 @@ async function searchCapacity(ctx: RunContext, mode: string, slo: Slo, steps: St
         RATES: String(rate),
         STEP_SECONDS: String(s.probeSeconds),
         GAP_SECONDS: '0',
+        // Acceptance is what is measured; following orders to the end would add load (and with
+        // the worker paused, polls that never end). End-to-end latency is the compare scenario's.
+        E2E_SAMPLE: '0',
       },
       false,
     );
@@ -196,24 +209,29 @@ export async function measureBaselines(ctx: RunContext): Promise<{ baselines: Ba
   const modes = 'bare-http,noop-202,async,async-direct,sync,sync-direct';
   ctx.say(`baselines: ${modes} with ${vus} clients each, then the database and Kafka ceilings`);
   // Closed loops: no end-to-end polling here, a polling client would not be sending orders.
-  const outcome = await runK6Step(
-    ctx,
-    'baselines',
-    {
-      SCENARIO: 'saturate',
-      MODES: modes,
-      SATURATE_VUS: String(vus),
-      STEP_SECONDS: seconds,
-      GAP_SECONDS: '3',
-      E2E_SAMPLE: '0',
-    },
-    false,
+  const saturate = (name: string, group: string) =>
+    runK6Step(
+      ctx,
+      name,
+      {
+        SCENARIO: 'saturate',
+        MODES: group,
+        SATURATE_VUS: String(vus),
+        STEP_SECONDS: seconds,
+        GAP_SECONDS: '2',
+        E2E_SAMPLE: '0',
+      },
+      false,
+    );
+  const accepting = await withWorkerPaused(ctx, () =>
+    saturate('baselines-accept', 'bare-http,noop-202,async,async-direct'),
   );
-  await awaitDrained(ctx);
+  const placing = await saturate('baselines-sync', 'sync,sync-direct');
+  const outcome = { steps: [...accepting.steps, ...placing.steps] };
   const rate = (mode: string) => outcome.steps.find((step) => step.mode === mode)?.achievedRps ?? 0;
   const productIds = JSON.parse(ctx.k6Env['PRODUCT_IDS'] ?? '[]') as number[];
   const database = await measureDatabaseCeiling(system.databases, productIds, vus, Number(seconds));
-  const kafka = await measureKafkaCeiling(system.brokers, PRODUCER_CEILING_TOPIC);
+  const kafka = await measureKafkaCeiling(system.brokers, system.topics.producerCeiling);
   const saturated = (mode: string, description: string, to?: [string, number]): Baseline => ({
     name: `${mode}, ${vus} clients`,
     description,

@@ -34,7 +34,7 @@ export async function runCompare(ctx: RunContext): Promise<ScenarioOutcome> {
   });
   await awaitDrained(ctx);
   const steps = stepResults(ctx, outcome, DEFAULT_SLO);
-  const baselines = ctx.system ? await measureBaselines(ctx) : undefined;
+  const baselines = ctx.system && env('BASELINES', 'true') !== 'false' ? await measureBaselines(ctx) : undefined;
   return {
     steps,
     settings: { ...settings, slo: describeSlo(DEFAULT_SLO) },

@@ -11,6 +11,7 @@ import { createDatabase, createKafka, createLogger, type DatabaseSettings } from
 import { freePort, runCommand, startProcess, waitUntilReady, type ManagedProcess } from './processes';
 
 export const ROOT = path.resolve(__dirname, '../..');
+/** The topics of perf runs; other systems swap the `perf.` prefix for their own. */
 const TOPICS = {
   products: 'perf.product-events',
   orders: 'perf.order-events',
@@ -19,9 +20,7 @@ const TOPICS = {
   /** Written only by Kafka's ProducerPerformance (the broker ceiling). */
   producerCeiling: 'perf.producer-ceiling',
 };
-export const WORKER_GROUP = 'perf-order-worker';
-export const ORDER_REQUESTS_TOPIC = TOPICS.requests;
-export const PRODUCER_CEILING_TOPIC = TOPICS.producerCeiling;
+const WORKER_GROUP = 'perf-order-worker';
 
 export interface ServiceEndpoint {
   readonly name: string;
@@ -39,6 +38,7 @@ export interface LocalSystem {
   readonly bareHttpUrl: string;
   readonly brokers: readonly string[];
   readonly databases: { readonly product: DatabaseSettings; readonly order: DatabaseSettings };
+  readonly workerGroup: string;
   /** The measured processes, for memory sampling and profiles. */
   readonly services: readonly ServiceEndpoint[];
   /** The topics this system's processes use. */
@@ -53,6 +53,8 @@ export interface LocalSystem {
 export interface LocalSystemOptions {
   readonly dir: string;
   readonly say: (line: string) => void;
+  /** Drop the databases and topics again on stop (tests); perf runs keep them for inspection. */
+  readonly dropOnStop?: boolean;
   /** Runs this service under another command (e.g. clinic), given the node arguments. */
   readonly wrap?: {
     readonly service: string;
@@ -207,6 +209,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       brokers,
       databases,
       topics,
+      workerGroup: names.workerGroup,
       restartService,
       get services() {
         return services;
@@ -219,6 +222,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       },
       stop: async () => {
         for (const child of started.reverse()) await child.stop();
+        if (options.dropOnStop) await dropAll(databases, brokers, topics);
         await stopInfrastructure(infrastructure);
       },
     };
@@ -300,6 +304,21 @@ async function recreateDatabase(settings: DatabaseSettings): Promise<void> {
   } finally {
     await admin.destroy();
   }
+}
+
+async function dropAll(databases: LocalSystem['databases'], brokers: string[], topics: Topics): Promise<void> {
+  for (const settings of [databases.product, databases.order]) {
+    const db = createDatabase({ ...settings, database: '', poolMax: 1 });
+    await db.raw('DROP DATABASE IF EXISTS ??', [settings.database]).finally(() => db.destroy());
+  }
+  const admin = createKafka({
+    clientId: 'perf-runner',
+    brokers,
+    logger: createLogger({ service: 'perf', level: 'warn' }),
+  }).admin();
+  await admin.connect();
+  await admin.deleteTopics({ topics: Object.values(topics) }).catch(() => undefined);
+  await admin.disconnect();
 }
 
 async function recreateTopics(brokers: string[], topics: Topics): Promise<void> {

@@ -18,7 +18,7 @@ import { runCompare, runSmoke, runSoak, runSpike } from './load.scenarios';
 import { ROOT, startLocalSystem, type LocalSystem } from './local-system';
 import { clinicWrapper, runProfile } from './profile.scenario';
 import { describeMachine } from './result-builder';
-import { ORDER_REQUESTS_TOPIC, WORKER_GROUP, type RunContext, type ScenarioOutcome } from './run-context';
+import type { RunContext, ScenarioOutcome } from './run-context';
 import { sampleConsumerLag, sampleMemory } from './samplers';
 
 const SCENARIOS = { smoke: runSmoke, compare: runCompare, capacity: runCapacity, spike: runSpike, soak: runSoak };
@@ -68,6 +68,11 @@ async function main(): Promise<void> {
   const remote = process.env['BASE_URL'];
   const wrap = args.scenario === 'profile' ? clinicWrapper(args.service, args.tool, dir) : undefined;
   const system = remote ? undefined : await startLocalSystem({ dir, say, ...(wrap && { wrap }) });
+  // Ctrl-C stops what this run started (by pid), instead of leaving the system running.
+  process.once('SIGINT', () => {
+    say('interrupted: stopping the system');
+    void (system?.stop() ?? Promise.resolve()).finally(() => process.exit(130));
+  });
   try {
     const ctx = await openContext(dir, startedAt, args, system);
     const outcome =
@@ -102,7 +107,7 @@ async function openContext(
       BARE_HTTP_URL: system.bareHttpUrl,
     });
   const lag = system
-    ? await sampleConsumerLag(system.brokers, WORKER_GROUP, ORDER_REQUESTS_TOPIC, startedAt)
+    ? await sampleConsumerLag(system.brokers, system.workerGroup, system.topics.requests, startedAt)
     : undefined;
   const memory = system ? sampleMemory(() => system.services, startedAt) : undefined;
   return {
@@ -112,6 +117,7 @@ async function openContext(
     baseUrl,
     k6Env,
     k6Runs: [],
+    workerPaused: false,
     ...(system && { system }),
     ...(lag && { lag }),
     ...(memory && { memory }),

@@ -2,7 +2,6 @@
 import type { SeriesPoint, StepResult } from '../report/result.schema';
 import { runK6, type K6Outcome } from './k6';
 import type { LocalSystem } from './local-system';
-import { ORDER_REQUESTS_TOPIC, WORKER_GROUP } from './local-system';
 import { sleep } from './processes';
 import { toStepResult, type Slo } from './result-builder';
 import type { Sampler } from './samplers';
@@ -21,6 +20,8 @@ export interface RunContext {
   readonly k6Env: Record<string, string>;
   /** The k6 runs so far, by name: `<name>.k6-steps.raw.json` and `<name>.k6-dashboard.html` in `dir`. */
   readonly k6Runs: string[];
+  /** True while the worker is stopped on purpose (its backlog is then not expected to drain). */
+  workerPaused: boolean;
 }
 
 export interface ScenarioOutcome {
@@ -65,7 +66,7 @@ export function stepResults(ctx: RunContext, outcome: K6Outcome, slo?: Slo): Ste
 
 /** Waits (up to `timeoutMs`) until the worker's backlog is empty, so one measurement does not bleed into the next. */
 export async function awaitDrained(ctx: RunContext, timeoutMs = 120_000): Promise<void> {
-  if (!ctx.lag) return;
+  if (!ctx.lag || ctx.workerPaused) return;
   const deadline = Date.now() + timeoutMs;
   await sleep(1_500);
   while (Date.now() < deadline) {
@@ -76,4 +77,21 @@ export async function awaitDrained(ctx: RunContext, timeoutMs = 120_000): Promis
   ctx.say(`the worker's backlog did not drain within ${timeoutMs / 1000}s`);
 }
 
-export { ORDER_REQUESTS_TOPIC, WORKER_GROUP };
+/**
+ * Runs `measure` with the order worker stopped, then restarts it and waits for its backlog to
+ * drain. Measures async acceptance on its own: on a 2-core machine a worker placing the orders
+ * just accepted takes CPU from the acceptance being measured (in production it runs elsewhere).
+ */
+export async function withWorkerPaused<T>(ctx: RunContext, measure: () => Promise<T>): Promise<T> {
+  const system = ctx.system;
+  if (!system) return measure();
+  await system.stopWorker();
+  ctx.workerPaused = true;
+  try {
+    return await measure();
+  } finally {
+    ctx.workerPaused = false;
+    await system.restartWorker();
+    await awaitDrained(ctx, 600_000);
+  }
+}

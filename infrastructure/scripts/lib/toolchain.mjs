@@ -37,3 +37,8 @@ export async function buildWorkspace() {
 export async function installPythonTools() {
   await run('bash', [`${ROOT}/infrastructure/python/python-tools.sh`, 'install'], { prefix: '[python-tools]' });
 }
+
+/** k6 for the load tests (`npm run perf`, and the harness test in `npm test`): built once, into the cache. */
+export async function installK6() {
+  await run('bash', [`${ROOT}/infrastructure/k6/k6.sh`, 'install'], { prefix: '[k6]' });
+}
