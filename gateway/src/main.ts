@@ -1,5 +1,12 @@
 import type { Server } from 'node:http';
-import { closeHttpServer, createLogger, exitGracefullyOnSignals, runMain, type Logger } from '@ecom/service-kit';
+import {
+  closeHttpServer,
+  createLogger,
+  exitGracefullyOnSignals,
+  keepConnectionsAlive,
+  runMain,
+  type Logger,
+} from '@ecom/service-kit';
 import { createApp } from './app';
 import { loadConfig } from './config';
 import { createUpstreamAgent } from './upstreams/upstream-proxy';
@@ -17,7 +24,8 @@ export async function start(env: NodeJS.ProcessEnv = process.env, logger?: Logge
   const log =
     logger ?? createLogger({ service: 'gateway', level: config.logLevel, bufferBytes: config.logBufferBytes });
   const agent = createUpstreamAgent(config.upstreamKeepAlive);
-  const server = createApp(config, log, { agent }).listen(config.port, config.host);
+  // Behind a load balancer the gateway is the server of a pooled connection too.
+  const server = keepConnectionsAlive(createApp(config, log, { agent }).listen(config.port, config.host));
   await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
