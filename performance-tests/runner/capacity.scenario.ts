@@ -4,6 +4,7 @@
  * probe. Then the worker's drain rate and the baselines of the same run, and the goals.
  */
 import type { Baseline, Goal, StepResult } from '../report/result.schema';
+import { createDatabase } from '@ecom/service-kit';
 import { measureDatabaseCeiling, measureKafkaCeiling } from './ceilings';
 import type { K6Step } from './k6';
 import { DEFAULT_SLO, describeSlo, goal, heldSlo, ratio, type Slo } from './result-builder';
@@ -16,7 +17,6 @@ import {
   type RunContext,
   type ScenarioOutcome,
 } from './run-context';
-import { sleep } from './processes';
 
 interface Search {
   readonly mode: string;
@@ -124,33 +124,43 @@ interface Drain {
   readonly perSecond: number;
 }
 
-/** Stops the worker, fills its backlog with a burst of async orders, restarts it and times the drain. */
+/**
+ * Stops the worker, fills its backlog with a burst of async orders, restarts it and times the
+ * drain from the orders themselves: how many it placed, between the first and the last one's
+ * `created_at` (the lag alone moves in steps, with the worker's offset commits).
+ */
 async function measureDrain(ctx: RunContext): Promise<Drain | undefined> {
   const system = ctx.system!;
   const orders = Number(env('BURST_ORDERS', '3000'));
   ctx.say(`drain: worker stopped, sending ${orders} async orders`);
   await system.stopWorker();
   await runK6Step(ctx, 'drain-burst', { SCENARIO: 'burst', BURST_ORDERS: String(orders), E2E_SAMPLE: '0' }, false);
-  await sleep(1_500);
-  const fromT = (Date.now() - ctx.startedAt) / 1000;
+  const restartedAt = new Date();
   await system.restartWorker();
+  const readyAfterS = (Date.now() - restartedAt.getTime()) / 1000;
   await awaitDrained(ctx, 600_000);
-  const lag = (ctx.lag?.points ?? []).filter((p) => p.series === 'order-requests lag' && p.t >= fromT);
-  const peak = Math.max(0, ...lag.map((p) => p.value));
-  // From the last sample still at the peak (the consumer has joined and starts) to the first at 0.
-  const start = [...lag].reverse().find((p) => p.value >= peak * 0.99);
-  const end = lag.find((p) => start !== undefined && p.t > start.t && p.value === 0);
-  if (!start || !end || peak === 0) return undefined;
-  const seconds = end.t - start.t;
-  ctx.say(`drain: ${peak} orders in ${seconds.toFixed(1)} s`);
-  return { orders: peak, seconds, perSecond: Math.round(peak / seconds) };
+  const db = createDatabase(system.databases.order);
+  try {
+    const row = (await db('orders')
+      .where('created_at', '>=', restartedAt)
+      .first(db.raw('count(*) as n'), db.raw('min(created_at) as first'), db.raw('max(created_at) as last'))) as
+      { n: number; first: Date | null; last: Date | null } | undefined;
+    if (!row?.first || !row.last || Number(row.n) === 0) return undefined;
+    const seconds = Math.max(0.001, (row.last.getTime() - row.first.getTime()) / 1000);
+    ctx.say(
+      `drain: ${row.n} orders placed in ${seconds.toFixed(1)} s (worker ready after ${readyAfterS.toFixed(1)} s)`,
+    );
+    return { orders: Number(row.n), seconds, perSecond: Math.round(Number(row.n) / seconds) };
+  } finally {
+    await db.destroy();
+  }
 }
 
 function drainAsBaseline(drain: Drain, searches: readonly Search[]): Baseline {
   const sync = searches.find((s) => s.mode === 'sync' && s.slo === DEFAULT_SLO);
   return {
     name: 'worker drain rate',
-    description: `${drain.orders} queued async orders placed in ${drain.seconds.toFixed(1)} s by one worker process`,
+    description: `${drain.orders} queued async orders placed in ${drain.seconds.toFixed(1)} s by one worker process (first to last order placed)`,
     value: drain.perSecond,
     unit: 'orders/s',
     ...(sync && sync.maxRps > 0 && { ratio: { to: 'sync capacity', value: ratio(drain.perSecond, sync.maxRps) } }),

@@ -38,6 +38,8 @@ export async function measureDatabaseCeiling(
     stock: {
       reserve: async (orderId, items) => (await reserveStock(reservations, orderId, items)).reservation,
       release: async () => undefined,
+      // In-process: a failed reservation rolled back with its transaction, nothing to undo.
+      mayHaveReserved: () => false,
     },
   };
   try {

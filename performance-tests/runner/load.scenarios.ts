@@ -1,4 +1,5 @@
 /** The scenarios that are one k6 run each: smoke, compare, spike and soak. */
+import { createDatabase } from '@ecom/service-kit';
 import type { StepResult } from '../report/result.schema';
 import { measureBaselines } from './capacity.scenario';
 import { DEFAULT_SLO, describeSlo, heldSlo } from './result-builder';
@@ -39,7 +40,7 @@ export async function runCompare(ctx: RunContext): Promise<ScenarioOutcome> {
     steps,
     settings: { ...settings, slo: describeSlo(DEFAULT_SLO) },
     ...baselines,
-    notes: describeCompare(steps),
+    notes: [...describeCompare(steps), ...(ctx.system ? await describeLedger(ctx) : [])],
   };
 }
 
@@ -49,6 +50,38 @@ function describeCompare(steps: readonly StepResult[]): string[] {
   return ['sync', 'async']
     .filter((mode) => steps.some((s) => s.mode === mode))
     .map((mode) => `${mode}: highest offered rate that held ${describeSlo(DEFAULT_SLO)}: ${highestHeld(mode)}/s`);
+}
+
+/**
+ * What the run left in the databases (once the worker drained): orders by mode and final status,
+ * so refusals are counted (sync: 409 at once; async: accepted, then `rejected` by the worker), and
+ * the lowest stock of any product: oversell protection means it never goes below zero.
+ */
+async function describeLedger(ctx: RunContext): Promise<string[]> {
+  const { databases } = ctx.system!;
+  const orders = createDatabase(databases.order);
+  const products = createDatabase(databases.product);
+  try {
+    const counts = (await orders('orders').select('mode', 'status').count({ n: '*' }).groupBy('mode', 'status')) as {
+      mode: string;
+      status: string;
+      n: number;
+    }[];
+    const stock = (await products('products').min({ lowest: 'stock' }).first()) as
+      { lowest: number | null } | undefined;
+    const byMode = ['sync', 'async'].map(
+      (mode) =>
+        `${mode}: ${
+          counts
+            .filter((c) => c.mode === mode)
+            .map((c) => `${c.n} ${c.status}`)
+            .join(', ') || 'none'
+        }`,
+    );
+    return [`orders stored — ${byMode.join('; ')}; lowest stock of any product: ${stock?.lowest ?? 'n/a'}`];
+  } finally {
+    await Promise.all([orders.destroy(), products.destroy()]);
+  }
 }
 
 /** Per mode: base rate, a burst well above sync capacity, then the base rate again in slices. */

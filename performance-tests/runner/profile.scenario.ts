@@ -17,9 +17,22 @@ export function clinicWrapper(service: string | undefined, tool: 'doctor' | 'fla
     service,
     // clinic stops the service and writes its report on SIGINT (local-system sends that to it).
     stopSignal: 'SIGINT' as const,
+    // Through `env` (which execs clinic, so the signal reaches it): without NO_INSIGHT clinic asks
+    // for permission to send usage statistics and, with no terminal to ask on, quietly exits.
     wrap: (nodeArgs: string[]): [string, string[]] => [
-      clinic,
-      [tool, '--open=false', '--dest', path.join(dir, 'clinic'), '--', process.execPath, ...nodeArgs],
+      'env',
+      [
+        'NO_INSIGHT=1',
+        'NO_UPDATE_NOTIFIER=1',
+        clinic,
+        tool,
+        '--open=false',
+        '--dest',
+        path.join(dir, 'clinic'),
+        '--',
+        process.execPath,
+        ...nodeArgs,
+      ],
     ],
   };
 }

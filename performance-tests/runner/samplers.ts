@@ -90,7 +90,7 @@ export function sampleMemory(
     const readings = await Promise.all(
       services().map(async ({ name, url }) => {
         const text = await (await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(2_000) })).text();
-        const bytes = Number(/^process_resident_memory_bytes (\S+)/m.exec(text)?.[1]);
+        const bytes = Number(/^process_resident_memory_bytes(?:\{[^}]*\})? (\S+)/m.exec(text)?.[1]);
         return Number.isFinite(bytes) ? [{ t, value: Math.round(bytes / 1048576), series: `${name} RSS MiB` }] : [];
       }),
     );

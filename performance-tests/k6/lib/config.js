@@ -41,7 +41,8 @@ export const config = Object.freeze({
   pollIntervalMs: number('POLL_INTERVAL_MS', 50),
   pollTimeoutMs: number('POLL_TIMEOUT_MS', 30000),
   requestTimeout: text('REQUEST_TIMEOUT', '10s'),
-  maxVus: number('MAX_VUS', 400),
+  // Enough for the async steps' pollers too (each followed order holds a VU until it is final).
+  maxVus: number('MAX_VUS', 1000),
   spike: Object.freeze({
     baseRate: number('SPIKE_BASE_RATE', 50),
     rate: number('SPIKE_RATE', 400),
