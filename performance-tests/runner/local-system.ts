@@ -306,27 +306,27 @@ async function recreateDatabase(settings: DatabaseSettings): Promise<void> {
   }
 }
 
+function kafkaAdmin(brokers: string[]) {
+  return createKafka({
+    clientId: 'perf-runner',
+    brokers,
+    logger: createLogger({ service: 'perf', level: 'warn' }),
+  }).admin();
+}
+
 async function dropAll(databases: LocalSystem['databases'], brokers: string[], topics: Topics): Promise<void> {
   for (const settings of [databases.product, databases.order]) {
     const db = createDatabase({ ...settings, database: '', poolMax: 1 });
     await db.raw('DROP DATABASE IF EXISTS ??', [settings.database]).finally(() => db.destroy());
   }
-  const admin = createKafka({
-    clientId: 'perf-runner',
-    brokers,
-    logger: createLogger({ service: 'perf', level: 'warn' }),
-  }).admin();
+  const admin = kafkaAdmin(brokers);
   await admin.connect();
   await admin.deleteTopics({ topics: Object.values(topics) }).catch(() => undefined);
   await admin.disconnect();
 }
 
 async function recreateTopics(brokers: string[], topics: Topics): Promise<void> {
-  const admin = createKafka({
-    clientId: 'perf-runner',
-    brokers,
-    logger: createLogger({ service: 'perf', level: 'warn' }),
-  }).admin();
+  const admin = kafkaAdmin(brokers);
   await admin.connect();
   try {
     const existing = new Set(await admin.listTopics());
