@@ -15,6 +15,7 @@ const packages = [
   'performance-tests',
   'infrastructure',
   'aws',
+  'reliability',
 ];
 
 /** @type {import('jest').Config} */

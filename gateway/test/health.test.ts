@@ -76,4 +76,22 @@ describe('gateway /health and /ready', () => {
       error: { code: 'not_found', message: 'No route for GET /no-such-route', details: [], request_id: 'trace-me-2' },
     });
   });
+
+  // Found by schemathesis (reliability/test/schemathesis.test.ts): DELETE /orders answered 404 as
+  // if the resource did not exist.
+  it.each([
+    ['delete', '/orders', 'GET, HEAD, POST'],
+    ['get', '/orders/async', 'POST'],
+    ['patch', '/orders/0190a3b2-0000-7000-8000-000000000000', 'GET, HEAD'],
+    ['get', '/orders/0190a3b2-0000-7000-8000-000000000000/status', 'PUT'],
+  ] as const)(
+    'when %s %s is not a method of that order route, then JSON 405 method_not_allowed with Allow: %s',
+    async (method, path, allow) => {
+      const response = await request(await gatewayWith(200))[method](path);
+
+      expect(response.status).toBe(405);
+      expect(response.headers['allow']).toBe(allow);
+      expect(response.body.error).toMatchObject({ code: 'method_not_allowed', details: [] });
+    },
+  );
 });

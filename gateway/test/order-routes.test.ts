@@ -117,22 +117,25 @@ describe('gateway → order service (recording upstream)', () => {
   });
 
   it.each([
-    ['DELETE', `/orders/${ORDER_ID}`],
-    ['PATCH', '/orders'],
-    ['GET', '/orders/async/extra'],
-    ['POST', `/orders/${ORDER_ID}`],
-    ['GET', `/orders/${ORDER_ID}/status`],
-    ['POST', '/internal/reservations'],
-    ['POST', '/internal/reservations/abc/release'],
-    ['GET', '/ordersx'],
-  ])('when %s %s is asked for, then the gateway answers JSON 404 and forwards nothing', async (method, path) => {
-    const before = orders.requests.length + products.requests.length;
+    ['DELETE', `/orders/${ORDER_ID}`, 405, 'method_not_allowed'],
+    ['PATCH', '/orders', 405, 'method_not_allowed'],
+    ['GET', '/orders/async/extra', 404, 'not_found'],
+    ['POST', `/orders/${ORDER_ID}`, 405, 'method_not_allowed'],
+    ['GET', `/orders/${ORDER_ID}/status`, 405, 'method_not_allowed'],
+    ['POST', '/internal/reservations', 404, 'not_found'],
+    ['POST', '/internal/reservations/abc/release', 404, 'not_found'],
+    ['GET', '/ordersx', 404, 'not_found'],
+  ] as const)(
+    'when %s %s is asked for, then the gateway answers JSON %i %s and forwards nothing',
+    async (method, path, status, code) => {
+      const before = orders.requests.length + products.requests.length;
 
-    const response = await request(gateway.app)[method.toLowerCase() as 'get'](path).send();
+      const response = await request(gateway.app)[method.toLowerCase() as 'get'](path).send();
 
-    expect(response.status).toBe(404);
-    expect(response.headers['content-type']).toMatch(/^application\/json/);
-    expect(response.body.error.code).toBe('not_found');
-    expect(orders.requests.length + products.requests.length).toBe(before);
-  });
+      expect(response.status).toBe(status);
+      expect(response.headers['content-type']).toMatch(/^application\/json/);
+      expect(response.body.error.code).toBe(code);
+      expect(orders.requests.length + products.requests.length).toBe(before);
+    },
+  );
 });

@@ -2,12 +2,22 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { AppError, errorHeaders, toAppError, toErrorBody } from '@ecom/service-kit';
+import { allowedOrderMethods } from '../upstreams/route-table';
 import { requestIdOf } from './request-id.middleware';
 
-/** Unknown routes get the same JSON error shape as every other failure. */
+/**
+ * Unknown routes get the same JSON error shape as every other failure; a public order route asked
+ * with a method it does not answer to gets 405 `method_not_allowed` with `Allow`.
+ */
 export function notFoundHandler(): RequestHandler {
-  return (req, _res, next) => {
-    next(new AppError('not_found', `No route for ${req.method} ${req.path}`, { status: 404 }));
+  return (req, res, next) => {
+    const allowed = allowedOrderMethods(req.path);
+    if (allowed.length === 0) {
+      next(new AppError('not_found', `No route for ${req.method} ${req.path}`, { status: 404 }));
+      return;
+    }
+    res.setHeader('Allow', allowed.join(', '));
+    next(new AppError('method_not_allowed', `${req.method} is not allowed on ${req.path}`, { status: 405 }));
   };
 }
 

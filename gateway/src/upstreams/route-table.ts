@@ -56,9 +56,23 @@ function matchOrders(method: string, path: string): PublicRoute | undefined {
   const isGet = method === 'GET' || method === 'HEAD';
   if (path === '/orders' || path === '/orders/') return isGet || method === 'POST' ? ORDERS : undefined;
   if (path.charCodeAt(7) !== 47 /* "/" */ || dotSegment.test(path)) return undefined;
-  if (path === '/orders/async' && method === 'POST') return ASYNC_ORDERS;
+  // Order ids are UUIDs, so `/orders/async` is never an order: other methods get 405, not a lookup.
+  if (path === '/orders/async') return method === 'POST' ? ASYNC_ORDERS : undefined;
   const idEnd = path.indexOf('/', 8);
   if (idEnd === -1) return isGet && path.length > 8 ? ORDER : undefined;
   if (idEnd > 8 && path.slice(idEnd) === '/status' && method === 'PUT') return ORDER_STATUS;
   return undefined;
+}
+
+/**
+ * The methods an order path answers to, when `path` is one of the public order routes (so a
+ * request with another method gets 405 and `Allow`, not 404); empty for any other path.
+ */
+export function allowedOrderMethods(path: string): readonly string[] {
+  if (path === '/orders' || path === '/orders/') return ['GET', 'HEAD', 'POST'];
+  if (!path.startsWith('/orders/') || dotSegment.test(path)) return [];
+  if (path === '/orders/async') return ['POST'];
+  const idEnd = path.indexOf('/', 8);
+  if (idEnd === -1) return path.length > 8 ? ['GET', 'HEAD'] : [];
+  return idEnd > 8 && path.slice(idEnd) === '/status' ? ['PUT'] : [];
 }

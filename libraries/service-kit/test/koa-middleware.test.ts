@@ -77,4 +77,28 @@ describe('the Koa error and request-id middleware', () => {
     expect(response.status).toBe(404);
     expect(response.body.error.code).toBe('not_found');
   });
+
+  // Found by schemathesis (reliability/test/schemathesis.test.ts): TRACE /products answered a
+  // plain-text 501 and PUT /products a plain-text 405, outside the shared error shape.
+  it.each([
+    ['PUT', 405],
+    ['TRACE', 501],
+  ])(
+    'when the router answers %s with a bare %i, then the answer is a JSON 405 method_not_allowed keeping Allow',
+    async (method, routerStatus) => {
+      const app = new Koa();
+      app.use(requestIdMiddleware());
+      app.use(errorMiddleware(testLogger()));
+      app.use((ctx) => {
+        ctx.status = routerStatus;
+        ctx.set('Allow', 'GET, POST');
+      });
+      const response = await request(app.callback())[method === 'PUT' ? 'put' : 'trace']('/things');
+
+      expect(response.status).toBe(405);
+      expect(response.headers['allow']).toBe('GET, POST');
+      expect(response.headers['content-type']).toMatch(/^application\/json/);
+      expect(response.body.error).toMatchObject({ code: 'method_not_allowed', details: [] });
+    },
+  );
 });

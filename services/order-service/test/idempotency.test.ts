@@ -93,4 +93,22 @@ describe('Idempotency-Key on both POST endpoints (real MySQL)', () => {
     const response = await sut.api.post('/orders').set('Idempotency-Key', 'k'.repeat(129)).send(body());
     expect(response.status).toBe(400);
   });
+
+  // Found by schemathesis (reliability/test/schemathesis.test.ts): an empty key was taken for "no
+  // key", so the order was placed unprotected while the client believed it could retry safely.
+  it.each(['/orders', '/orders/async'])(
+    'when %s gets an empty or blank key, then 400 and no order is created',
+    async (path) => {
+      const before = await ordersOfUser();
+
+      const responses = [
+        await sut.api.post(path).set('Idempotency-Key', '').send(body()),
+        await sut.api.post(path).set('Idempotency-Key', '   ').send(body()),
+      ];
+
+      expect(responses.map((response) => response.status)).toEqual([400, 400]);
+      expect(responses[0]!.body.error).toMatchObject({ code: 'validation_failed' });
+      expect(await ordersOfUser()).toBe(before);
+    },
+  );
 });

@@ -22,14 +22,29 @@ export function errorMiddleware(logger: Logger): Koa.Middleware {
       if (ctx.status === 404 && ctx.body === undefined) {
         throw new AppError('not_found', `No route for ${ctx.method} ${ctx.path}`, { status: 404 });
       }
+      // @koa/router's allowedMethods(): 405, or 501 for a method it does not know (TRACE), with
+      // `Allow` set and no body. Either way the method is not allowed on this resource.
+      if ((ctx.status === 405 || ctx.status === 501) && (ctx.body === undefined || ctx.body === null)) {
+        throw new AppError('method_not_allowed', `${ctx.method} is not allowed on ${ctx.path}`, { status: 405 });
+      }
     } catch (raw) {
       const error = fromKoaError(raw);
-      if (error.status >= 500) logger.error({ err: raw, code: error.code }, 'request failed');
+      if (error.status >= 500) logFailure(logger, raw, error);
       ctx.status = error.status;
       ctx.set(errorHeaders(error));
       ctx.body = toErrorBody(error, currentRequestId());
     }
   };
+}
+
+/**
+ * A 5xx is an error worth a stack trace, except a refusal at capacity: that one is the service
+ * working as designed, counted by metrics, and logging a stack for each would add work exactly
+ * when there is too much of it.
+ */
+function logFailure(logger: Logger, raw: unknown, error: AppError): void {
+  if (error.code === 'overloaded') logger.debug({ code: error.code }, 'request refused: at capacity');
+  else logger.error({ err: raw, code: error.code }, 'request failed');
 }
 
 /** Koa and its body parser throw http-errors (status + expose); keep their status and message. */

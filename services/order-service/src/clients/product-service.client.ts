@@ -66,6 +66,18 @@ export class ProductServiceClient {
     }) as Promise<ReservationResult>;
   }
 
+  /**
+   * Whether a failed reserve may still have committed at the product service: it timed out or its
+   * connection broke mid-request. Not when the circuit was open, the connection was refused, or
+   * the service answered (an error answer rolled its transaction back).
+   */
+  mayHaveReserved(error: AppError): boolean {
+    const cause = error.cause as { name?: string; code?: string; cause?: { code?: string } } | undefined;
+    if (cause === undefined) return false;
+    if (cause.name === 'TimeoutError' || cause.name === 'AbortError' || cause.code === 'ETIMEDOUT') return true;
+    return cause instanceof TypeError && cause.cause?.code !== 'ECONNREFUSED';
+  }
+
   /** Probes readiness without going through the breaker. */
   async checkReady(): Promise<void> {
     const response = await fetch(`${this.#urls[0]}/health`, { signal: AbortSignal.timeout(2_000) });

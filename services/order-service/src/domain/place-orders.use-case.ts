@@ -8,6 +8,8 @@ import type { Order, OrderRequest } from './order';
 export interface StockReservations {
   reserve(orderId: string, items: OrderRequest['items']): Promise<{ items: NewOrder['items']; total_amount: string }>;
   release(orderId: string): Promise<unknown>;
+  /** Whether a failed `reserve` may have committed anyway (a timeout, a broken connection). */
+  mayHaveReserved?(error: AppError): boolean;
 }
 
 export interface PlacementDependencies {
@@ -55,6 +57,7 @@ export async function placeOrders(
     }
     toStore.push(placedOrder(outcome));
   });
+  await releaseUncertainSyncReservations(deps, requests, outcomes);
   const stored = await storeOrders(deps, toStore, outcomes, now);
   return Promise.all(
     requests.map(async (request, index): Promise<PlacementResult> => {
@@ -115,6 +118,31 @@ async function compensateSyncReservations(
   );
   await Promise.all(
     reservedSync.map(({ request }) =>
+      releaseWithRetries(deps, request.order_id).catch((error: unknown) =>
+        deps.onCompensationFailed?.(request.order_id, error),
+      ),
+    ),
+  );
+}
+
+/**
+ * A sync reservation that failed transiently (a timeout, a broken connection) may still have
+ * committed at the product service: its client gets a 503 and the order id is never used again,
+ * so those units would stay reserved for no order. Release it now: the product service records
+ * the release even when no reservation exists (yet), so one that commits late is refused.
+ * (Found by reliability/: a Kafka restart slowed reservations past PRODUCT_SERVICE_TIMEOUT_MS.)
+ */
+async function releaseUncertainSyncReservations(
+  deps: PlacementDependencies,
+  requests: readonly OrderRequest[],
+  outcomes: readonly ('existing' | Reserved | AppError)[],
+) {
+  const uncertain = requests.filter((request, index) => {
+    const outcome = outcomes[index];
+    return request.mode === 'sync' && outcome instanceof AppError && deps.stock.mayHaveReserved?.(outcome) === true;
+  });
+  await Promise.all(
+    uncertain.map((request) =>
       releaseWithRetries(deps, request.order_id).catch((error: unknown) =>
         deps.onCompensationFailed?.(request.order_id, error),
       ),

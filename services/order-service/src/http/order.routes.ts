@@ -71,7 +71,9 @@ async function placeVia(
   endpoint: string,
   place: (body: PlaceOrderBody) => Promise<StoredResponse>,
 ): Promise<void> {
-  const key = parse(idempotencyKeyHeader, ctx.get('Idempotency-Key') || undefined, 'The Idempotency-Key is invalid');
+  // An empty key is refused (400), not taken for "no key": the client believes it is protected.
+  const sentKey = ctx.headers['idempotency-key'] as string | undefined;
+  const key = parse(idempotencyKeyHeader, sentKey, 'The Idempotency-Key is invalid');
   const body = parse(placeOrderBody, requestBody(ctx));
   const response = await runIdempotently(deps.idempotency, key, { endpoint, body }, () => place(body));
   ctx.status = response.status;

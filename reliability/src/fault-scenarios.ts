@@ -1,0 +1,164 @@
+/**
+ * Faults injected into a running system under the mixed load, then healed. A scenario run:
+ * load for `warmupMs` → inject → `faultMs` under the fault → heal → `settleMs` more load (the
+ * recovery is measured there) → stop the load → wait for the backlog to drain → invariants.
+ */
+import { startMixedLoad, type RecordedRequest } from './mixed-load';
+import { checkInvariants, type InvariantReport } from './invariants';
+import type { OwnInfrastructure } from './own-infrastructure';
+import type { ThrottlingProxy } from './throttling-proxy';
+import type { SystemProcessName } from '../../performance-tests/runner/local-system';
+import type { TestSystem } from './test-system';
+
+export interface FaultScenario {
+  readonly name: string;
+  inject(system: TestSystem): Promise<void>;
+  heal(system: TestSystem): Promise<void>;
+}
+
+export interface ScenarioTiming {
+  readonly warmupMs: number;
+  readonly faultMs: number;
+  readonly settleMs: number;
+  readonly ratePerSecond: number;
+}
+
+export interface ScenarioResult extends InvariantReport {
+  readonly scenario: string;
+  /** How long the heal itself took (a restart: until the process is ready; a broker: until it answers). */
+  readonly healMs: number;
+  /** From the start of the heal to the first acknowledged order (sync 201, async 202) started after it. */
+  readonly recoveryMs: { readonly sync: number | null; readonly async: number | null };
+  readonly duringFault: { readonly sent: number; readonly acknowledged: number };
+}
+
+/** In npm test: the settle time covers the circuit breaker's 5 s reset, on a busy machine too. */
+export const SHORT_TIMING: ScenarioTiming = { warmupMs: 2_000, faultMs: 4_000, settleMs: 10_000, ratePerSecond: 15 };
+export const LONG_TIMING: ScenarioTiming = { warmupMs: 5_000, faultMs: 15_000, settleMs: 20_000, ratePerSecond: 20 };
+
+/** SIGKILL, then a restart once `downMs` is over (the heal). */
+export function killProcess(name: SystemProcessName): FaultScenario {
+  return {
+    name: `SIGKILL ${name}`,
+    inject: async (system) => {
+      const target = system.services.find((service) => service.name === name)!;
+      const exited = new Promise((resolve) => target.process.child.once('exit', resolve));
+      target.process.child.kill('SIGKILL');
+      await exited;
+    },
+    heal: async (system) => {
+      await system.restartService(name);
+    },
+  };
+}
+
+/** The Kafka broker stopped (the script's graceful stop), then started again. Our own broker only. */
+export function restartKafka(infrastructure: OwnInfrastructure): FaultScenario {
+  return {
+    name: 'Kafka broker stopped and restarted',
+    inject: () => infrastructure.stopKafka(),
+    heal: () => infrastructure.startKafka(),
+  };
+}
+
+/** MySQL stopped, then started again. Our own server only. */
+export function restartMysql(infrastructure: OwnInfrastructure): FaultScenario {
+  return {
+    name: 'MySQL stopped and restarted',
+    inject: () => infrastructure.stopMysql(),
+    heal: () => infrastructure.startMysql(),
+  };
+}
+
+/** The product service made slower than the order service's timeout, through the proxy between them. */
+export function slowProductService(proxy: ThrottlingProxy, delayMs: number): FaultScenario {
+  return {
+    name: `product service slow (${delayMs} ms per request)`,
+    inject: async () => {
+      proxy.delayMs = delayMs;
+    },
+    heal: async () => {
+      proxy.delayMs = 0;
+    },
+  };
+}
+
+let nextFirstUserId = 1;
+
+export async function runScenario(
+  system: TestSystem,
+  scenario: FaultScenario,
+  productIds: readonly number[],
+  timing: ScenarioTiming = SHORT_TIMING,
+): Promise<ScenarioResult> {
+  const firstUserId = nextFirstUserId;
+  nextFirstUserId += 1_000_000;
+  const load = startMixedLoad({
+    gatewayUrl: system.gatewayUrl,
+    productIds,
+    ratePerSecond: timing.ratePerSecond,
+    firstUserId,
+  });
+  await sleep(timing.warmupMs);
+  const faultAt = Date.now();
+  await scenario.inject(system);
+  await sleep(timing.faultMs);
+  const healAt = Date.now();
+  await scenario.heal(system);
+  const healMs = Date.now() - healAt;
+  await sleep(timing.settleMs);
+  const records = await load.stop();
+  const report = await checkInvariants(system, records);
+  const during = records.filter((record) => record.startedAt >= faultAt && record.startedAt < healAt);
+  return {
+    scenario: scenario.name,
+    ...report,
+    healMs,
+    recoveryMs: { sync: recoveredAfter(records, 'sync', healAt), async: recoveredAfter(records, 'async', healAt) },
+    duringFault: { sent: during.length, acknowledged: during.filter(isAcknowledged).length },
+  };
+}
+
+const isAcknowledged = (record: RecordedRequest) => record.status === 201 || record.status === 202;
+
+function recoveredAfter(records: readonly RecordedRequest[], kind: 'sync' | 'async', healAt: number): number | null {
+  const first = records.find((record) => record.kind === kind && record.startedAt >= healAt && isAcknowledged(record));
+  return first?.endedAt === undefined ? null : first.endedAt - healAt;
+}
+
+/** One line per scenario, for logs and docs/reliability.md. */
+export function summarise(result: ScenarioResult): string {
+  return [
+    `${result.scenario}:`,
+    `sent ${result.sent}, acknowledged ${result.acknowledged}, lost ${result.lost.length}, duplicates ${result.duplicates.length},`,
+    `refused ${result.refused}, unavailable ${result.unavailable}, no answer ${result.noAnswer};`,
+    `during the fault ${result.duringFault.acknowledged}/${result.duringFault.sent} acknowledged;`,
+    `healed in ${result.healMs} ms, recovered after ${result.recoveryMs.sync ?? '-'} ms (sync), ${result.recoveryMs.async ?? '-'} ms (async);`,
+    `drained in ${result.drainMs} ms`,
+  ].join(' ');
+}
+
+/** Every invariant the result breaks, in words (empty when all hold). */
+export function invariantViolations(result: ScenarioResult, earlierOrphans: ReadonlySet<string> = new Set()): string[] {
+  const problems: string[] = [];
+  if (result.lost.length > 0) problems.push(`${result.lost.length} acknowledged orders lost`);
+  if (result.duplicates.length > 0) problems.push(`${result.duplicates.length} orders placed twice`);
+  if (result.notFinal.length > 0) problems.push(`${result.notFinal.length} orders not in a final state`);
+  if (result.stockImbalances.length > 0)
+    problems.push(`stock not conserved: ${JSON.stringify(result.stockImbalances)}`);
+  if (result.negativeStock > 0) problems.push(`${result.negativeStock} products with negative stock`);
+  // Reservations orphaned by an earlier scenario of the same run are reported there, not again.
+  const newOrphans = result.orphanReservations.filter((orphan) => !earlierOrphans.has(orphan.orderId));
+  if (result.reservationMismatches.length > 0 && newOrphans.length > 0) {
+    problems.push(
+      `reservations ≠ pending orders: ${JSON.stringify(result.reservationMismatches)}, new ones held for ${JSON.stringify(newOrphans)}`,
+    );
+  }
+  if (result.unpublishedEvents.product + result.unpublishedEvents.order > 0)
+    problems.push(`outbox not drained: ${JSON.stringify(result.unpublishedEvents)}`);
+  if (result.recoveryMs.sync === null || result.recoveryMs.async === null)
+    problems.push('did not recover within the settle time');
+  return problems;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
