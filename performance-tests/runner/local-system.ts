@@ -334,14 +334,23 @@ async function recreateTopics(brokers: string[], topics: Topics): Promise<void> 
     if (ours.length > 0) await admin.deleteTopics({ topics: ours, timeout: 30_000 });
     await waitForTopicsGone(admin, ours);
     const partitions: Record<string, number> = { [topics.requests]: 6, [topics.dlq]: 1, [topics.producerCeiling]: 6 };
-    await admin.createTopics({
-      waitForLeaders: true,
-      topics: Object.values(topics).map((topic) => ({
-        topic,
-        numPartitions: partitions[topic] ?? 3,
-        replicationFactor: 1,
-      })),
-    });
+    // Right after a deletion the broker may still refuse the names for a moment: try again.
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await admin.createTopics({
+          waitForLeaders: true,
+          topics: Object.values(topics).map((topic) => ({
+            topic,
+            numPartitions: partitions[topic] ?? 3,
+            replicationFactor: 1,
+          })),
+        });
+        break;
+      } catch (error) {
+        if (attempt >= 20) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+    }
   } finally {
     await admin.disconnect();
   }
