@@ -11,7 +11,12 @@ export interface Slo {
   readonly maxDroppedShare: number;
 }
 
-export const DEFAULT_SLO: Slo = { p99Ms: 100, maxErrorRate: 0.001, maxDroppedShare: 0.01 };
+/** The SLO of compare, capacity, spike and soak: SLO_P99_MS, SLO_MAX_ERROR_RATE, SLO_MAX_DROPPED_SHARE. */
+export const DEFAULT_SLO: Slo = Object.freeze({
+  p99Ms: Number(process.env['SLO_P99_MS'] ?? 100),
+  maxErrorRate: Number(process.env['SLO_MAX_ERROR_RATE'] ?? 0.001),
+  maxDroppedShare: Number(process.env['SLO_MAX_DROPPED_SHARE'] ?? 0.01),
+});
 
 export function describeSlo(slo: Slo): string {
   return `p99 ≤ ${slo.p99Ms} ms, errors < ${slo.maxErrorRate * 100}%, dropped < ${slo.maxDroppedShare * 100}%`;
