@@ -18,7 +18,16 @@ export function startProcess(
   options: { cwd: string; env: NodeJS.ProcessEnv; logFile: string; stopSignal?: NodeJS.Signals },
 ): ManagedProcess {
   const log = openSync(options.logFile, 'a');
-  const child = spawn(command, [...args], { cwd: options.cwd, env: options.env, stdio: ['ignore', log, log] });
+  // A process stopped with SIGINT (a profiler such as clinic) gets a process group of its own and the
+  // signal goes to the whole group, as a terminal's Ctrl-C does: clinic flame's 0x waits for the
+  // profiled child to receive it too before it writes its report.
+  const group = options.stopSignal === 'SIGINT';
+  const child = spawn(command, [...args], {
+    cwd: options.cwd,
+    env: options.env,
+    stdio: ['ignore', log, log],
+    detached: group,
+  });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return {
     name,
@@ -26,7 +35,8 @@ export function startProcess(
     child,
     stop: async (graceMs = options.stopSignal === 'SIGINT' ? 180_000 : 15_000) => {
       if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill(options.stopSignal ?? 'SIGTERM');
+      if (group) process.kill(-child.pid!, 'SIGINT');
+      else child.kill(options.stopSignal ?? 'SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
       await exited;
       clearTimeout(timer);
