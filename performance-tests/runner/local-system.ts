@@ -120,6 +120,13 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
   mkdirSync(`${dir}/logs`, { recursive: true });
   const started: ManagedProcess[] = [];
   const infrastructure = options.startInfrastructure === false ? NOTHING_STARTED : await startInfrastructure(say);
+  /** Every process started, newest first, then whatever `cleanUp` removes, then the infrastructure. */
+  const stopAll = async (cleanUp?: () => Promise<void>) => {
+    for (const child of [...started].reverse()) await child.stop();
+    if (cleanUp) await cleanUp();
+    await stopInfrastructure(infrastructure);
+  };
+  let stopping: Promise<void> | undefined;
   try {
     say(
       `${options.build === false ? '' : 'building (tsc -b), '}recreating the databases and topics (${names.productDb}, ${names.orderDb}, ${names.topicPrefix}.*)`,
@@ -220,15 +227,11 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
         worker = await launch('order-worker', 'services/order-service', 'dist/worker.js', ports.worker);
         services[2] = worker;
       },
-      stop: async () => {
-        for (const child of started.reverse()) await child.stop();
-        if (options.dropOnStop) await dropAll(databases, brokers, topics);
-        await stopInfrastructure(infrastructure);
-      },
+      // Once, however often it is asked (the CLI's finally, Ctrl-C, a profile run): newest first.
+      stop: () => (stopping ??= stopAll(options.dropOnStop ? () => dropAll(databases, brokers, topics) : undefined)),
     };
   } catch (error) {
-    for (const child of started.reverse()) await child.stop();
-    await stopInfrastructure(infrastructure);
+    await stopAll();
     throw error;
   }
 }
