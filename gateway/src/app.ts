@@ -3,6 +3,7 @@ import express, { type Express } from 'express';
 import type { Logger } from 'pino';
 import type { GatewayConfig } from './config';
 import { accessLog } from './http/access-log.middleware';
+import { answerClientErrorsInJson, clientTimeoutOptions } from './http/client-errors';
 import { apiDocsRoutes } from './http/api-docs.routes';
 import { errorHandler, notFoundHandler } from './http/errors.middleware';
 import { createGatewayMetrics, recordRequestMetrics, type GatewayMetrics } from './http/metrics.middleware';
@@ -51,7 +52,11 @@ export function createApp(config: GatewayConfig, logger: Logger, dependencies: G
     if (route === undefined) local(req, res);
     else proxy(req, res, route);
   };
-  return Object.assign(handle, { listen: (port: number, host?: string) => createServer(handle).listen(port, host) });
+  const listen = (port: number, host?: string) => {
+    const server = createServer(clientTimeoutOptions(config.requestTimeoutMs), handle);
+    return answerClientErrorsInJson(server, logger).listen(port, host);
+  };
+  return Object.assign(handle, { listen });
 }
 
 function localRoutes(

@@ -27,6 +27,12 @@ const schema = z.object({
   UPSTREAM_CHECK_TIMEOUT_MS: env.positiveInt(2_000),
   /** Longest an upstream may stay silent (connecting, or between bytes) before the call fails with 504. */
   UPSTREAM_TIMEOUT_MS: env.positiveInt(10_000),
+  /**
+   * Longest a client may take to send a whole request (headers and body): a slower one, such as a
+   * slow-loris partial body, gets a JSON 408 and is disconnected. Below UPSTREAM_TIMEOUT_MS, so a
+   * stalled upload is the client's 408, not the service's 504.
+   */
+  REQUEST_TIMEOUT_MS: env.positiveInt(5_000),
   /** Reuse upstream connections (keep-alive agent). Off only to measure what it saves. */
   UPSTREAM_KEEP_ALIVE: flag(true),
   /**
@@ -62,6 +68,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env) {
     upstreams: Object.freeze(upstreams),
     upstreamTimeoutMs: raw.UPSTREAM_TIMEOUT_MS,
     upstreamKeepAlive: raw.UPSTREAM_KEEP_ALIVE,
+    requestTimeoutMs: raw.REQUEST_TIMEOUT_MS,
     bodyLimitBytes: raw.GATEWAY_BODY_LIMIT_BYTES,
     rateLimit: Object.freeze({ enabled: raw.RATE_LIMIT_ENABLED, perMinute: raw.RATE_LIMIT_PER_MINUTE }),
     corsOrigins: raw.CORS_ORIGINS ?? [],

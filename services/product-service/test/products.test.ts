@@ -52,6 +52,11 @@ describe('product catalogue API (real MySQL and Kafka)', () => {
       ['a stock given as text', { ...demoProduct, stock: '5' }, ['stock']],
       ['an over-long name', { ...demoProduct, name: 'x'.repeat(201) }, ['name']],
       ['a name of blanks', { ...demoProduct, name: '   ' }, ['name']],
+      ['a NUL inside the name', { ...demoProduct, name: 'Cof\u0000fee' }, ['name']],
+      ['a terminal escape in the name', { ...demoProduct, name: '\u001b[31mred\u001b[0m' }, ['name']],
+      ['a C1 control in the category', { ...demoProduct, category: 'tea\u0085' }, ['category']],
+      ['a line break in the name', { ...demoProduct, name: 'two\nlines' }, ['name']],
+      ['a bell in the description', { ...demoProduct, description: 'ding\u0007' }, ['description']],
     ])('when the body has %s, then 400 names each bad field and nothing is written', async (_case, body, fields) => {
       const before = await countProducts();
       const response = await sut.api.post('/products').send(body);
@@ -60,6 +65,23 @@ describe('product catalogue API (real MySQL and Kafka)', () => {
       expect(response.body.error.code).toBe('validation_failed');
       expect(response.body.error.details.map((detail: { field: string }) => detail.field).sort()).toEqual(fields);
       expect(await countProducts()).toBe(before);
+    });
+
+    it('when the description has tabs and line breaks, then they are kept (prose), inside trimmed text', async () => {
+      const created = await sut.api
+        .post('/products')
+        .send({ ...demoProduct, name: '  Spaced  ', description: 'line one\r\n\tline two' });
+
+      expect(created.status).toBe(201);
+      expect(created.body.name).toBe('Spaced');
+      expect(created.body.description).toBe('line one\r\n\tline two');
+    });
+
+    it('when a search query holds a control character, then 400 names it', async () => {
+      const response = await sut.api.get('/products').query({ q: 'be\u0000ans' });
+
+      expect(response.status).toBe(400);
+      expect(response.body.error.details.map((detail: { field: string }) => detail.field)).toEqual(['q']);
     });
 
     it('when the JSON is malformed, then 400 malformed_json', async () => {

@@ -61,7 +61,6 @@ export async function openServiceResources(settings: ServiceResourceSettings): P
   };
 }
 
-/** Starts listening and resolves once the port is bound, with the server and its actual port. */
 /**
  * How long a server keeps an idle keep-alive connection: longer than any client of ours keeps one
  * (the gateway's pool drops idle sockets after 30 s; AWS's load balancer after 60 s). The side
@@ -73,9 +72,13 @@ export const SERVER_KEEP_ALIVE_MS = 65_000;
 
 export function keepConnectionsAlive<S extends Server>(server: S): S {
   server.keepAliveTimeout = SERVER_KEEP_ALIVE_MS;
-  server.headersTimeout = SERVER_KEEP_ALIVE_MS + 1_000; // must exceed keepAliveTimeout
+  // Must exceed keepAliveTimeout, but never the time the server gives a whole request.
+  const requestTimeout = server.requestTimeout > 0 ? server.requestTimeout : Infinity;
+  server.headersTimeout = Math.min(SERVER_KEEP_ALIVE_MS + 1_000, requestTimeout);
   return server;
 }
+
+/** Starts listening and resolves once the port is bound, with the server and its actual port. */
 
 export async function listen(
   app: { listen(port: number, host: string): Server },

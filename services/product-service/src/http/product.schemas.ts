@@ -18,16 +18,36 @@ function numberToPlainString(value: number): string {
   return Number.isFinite(value) ? String(value) : 'NaN';
 }
 
-const text = (max: number) => z.string().trim().max(max, `must be at most ${max} characters`);
+/** C0 and C1 control characters and DEL; prose may keep tab, line feed and carriage return. */
+/* eslint-disable no-control-regex -- matching control characters is the point of these two */
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
+const CONTROL_CHARACTERS_BUT_LINE_BREAKS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
+/* eslint-enable no-control-regex */
+
+/**
+ * Text of `min` to `max` characters once trimmed. Control characters are refused before trimming
+ * (they would reach logs, terminals and exports as they are), as the OpenAPI patterns say.
+ */
+function text(max: number, { min = 0, lineBreaks = false }: { min?: number; lineBreaks?: boolean } = {}) {
+  const forbidden = lineBreaks ? CONTROL_CHARACTERS_BUT_LINE_BREAKS : CONTROL_CHARACTERS;
+  const trimmed = z.string().max(max, `must be at most ${max} characters`);
+  return z
+    .string()
+    .refine(
+      (value) => !forbidden.test(value),
+      `must not contain control characters${lineBreaks ? ' other than tab and line breaks' : ''}`,
+    )
+    .transform((value) => value.trim())
+    .pipe(min > 0 ? trimmed.min(min, 'must not be empty') : trimmed);
+}
 
 const productFields = {
-  name: text(200).min(1, 'must not be empty'),
-  description: text(2000)
+  name: text(200, { min: 1 }),
+  description: text(2000, { lineBreaks: true })
     .nullable()
     .optional()
     .transform((value) => value ?? null),
-  category: text(100)
-    .min(1)
+  category: text(100, { min: 1 })
     .nullable()
     .optional()
     .transform((value) => value ?? null),
@@ -40,8 +60,8 @@ export const createProductBody = z.object(productFields);
 export const patchProductBody = z
   .object({
     name: productFields.name.optional(),
-    description: text(2000).nullable().optional(),
-    category: text(100).min(1).nullable().optional(),
+    description: text(2000, { lineBreaks: true }).nullable().optional(),
+    category: text(100, { min: 1 }).nullable().optional(),
     price: price.optional(),
     stock: productFields.stock.optional(),
   })
@@ -52,10 +72,10 @@ export const productId = z.coerce.number().int().positive().max(Number.MAX_SAFE_
 const booleanText = z.enum(['true', 'false']).transform((value) => value === 'true');
 
 export const listProductsQuery = z.object({
-  category: text(100).min(1).optional(),
+  category: text(100, { min: 1 }).optional(),
   min_price: z.string().refine(isMoney, 'must be an amount with at most 2 decimals').optional(),
   max_price: z.string().refine(isMoney, 'must be an amount with at most 2 decimals').optional(),
-  q: text(200).min(1).optional(),
+  q: text(200, { min: 1 }).optional(),
   in_stock: booleanText.optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
   cursor: z.string().max(200).optional(),
