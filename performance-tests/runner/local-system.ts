@@ -7,7 +7,13 @@
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { createDatabase, createKafka, createLogger, type DatabaseSettings } from '@ecom/service-kit';
+import {
+  createDatabase,
+  createKafka,
+  createLogger,
+  createTopicsWithLeaders,
+  type DatabaseSettings,
+} from '@ecom/service-kit';
 import { freePort, runCommand, startProcess, waitUntilReady, type ManagedProcess } from './processes';
 
 export const ROOT = path.resolve(__dirname, '../..');
@@ -340,14 +346,14 @@ async function recreateTopics(brokers: string[], topics: Topics): Promise<void> 
     // Right after a deletion the broker may still refuse the names for a moment: try again.
     for (let attempt = 1; ; attempt += 1) {
       try {
-        await admin.createTopics({
-          waitForLeaders: true,
-          topics: Object.values(topics).map((topic) => ({
+        await createTopicsWithLeaders(
+          admin,
+          Object.values(topics).map((topic) => ({
             topic,
             numPartitions: partitions[topic] ?? 3,
             replicationFactor: 1,
           })),
-        });
+        );
         break;
       } catch (error) {
         if (attempt >= 20) throw error;

@@ -69,13 +69,43 @@ export async function ensureTopics(
   const existing = new Set(await admin.listTopics());
   const missing = topics.filter((topic) => !existing.has(topic.name));
   if (missing.length === 0) return [];
-  await admin.createTopics({
-    waitForLeaders: true,
-    topics: missing.map((topic) => ({
-      topic: topic.name,
-      numPartitions: topic.partitions,
-      replicationFactor,
-    })),
-  });
+  await createTopicsWithLeaders(
+    admin,
+    missing.map((topic) => ({ topic: topic.name, numPartitions: topic.partitions, replicationFactor })),
+  );
   return missing.map((topic) => topic.name);
+}
+
+export interface NewTopic {
+  readonly topic: string;
+  readonly numPartitions: number;
+  readonly replicationFactor: number;
+}
+
+/** Metadata answers a new topic's creator may see until every broker knows the topic. */
+const NOT_PROPAGATED_YET = new Set(['UNKNOWN_TOPIC_OR_PARTITION', 'LEADER_NOT_AVAILABLE']);
+
+/**
+ * Creates `topics` and resolves once every partition has a leader. kafkajs's own
+ * `waitForLeaders` retries only LEADER_NOT_AVAILABLE, so a broker that has just started (and
+ * answers UNKNOWN_TOPIC_OR_PARTITION for a moment) failed the creation; here both are waited out.
+ */
+export async function createTopicsWithLeaders(
+  admin: Admin,
+  topics: readonly NewTopic[],
+  timeoutMs = 30_000,
+): Promise<void> {
+  await admin.createTopics({ waitForLeaders: false, topics: topics.map((topic) => ({ ...topic })) });
+  const names = topics.map((topic) => topic.topic);
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const { topics: metadata } = await admin.fetchTopicMetadata({ topics: names });
+      if (metadata.every(({ partitions }) => partitions.every((partition) => partition.leader >= 0))) return;
+    } catch (error) {
+      if (!NOT_PROPAGATED_YET.has((error as { type?: string }).type ?? '') || Date.now() > deadline) throw error;
+    }
+    if (Date.now() > deadline) throw new Error(`topics ${names.join(', ')} have no leaders after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }

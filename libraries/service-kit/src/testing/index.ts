@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { Admin, Kafka } from 'kafkajs';
 import { createDatabase, type DatabaseSettings } from '../db/knex.factory';
-import { createKafka } from '../kafka/kafka.factory';
+import { createKafka, createTopicsWithLeaders } from '../kafka/kafka.factory';
 import { createLogger, type Logger } from '../logging/logger';
 
 export const TEST_BROKERS = (process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092').split(',');
@@ -73,10 +73,7 @@ export function testKafka(clientId = `test-${uniqueSuffix()}`): Kafka {
 /** Creates a topic with a random name (prefix kept readable) and returns its name. */
 export async function createTestTopic(admin: Admin, prefix: string, partitions = 1): Promise<string> {
   const topic = `test.${prefix}.${uniqueSuffix()}`;
-  await admin.createTopics({
-    waitForLeaders: true,
-    topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }],
-  });
+  await createTopicsWithLeaders(admin, [{ topic, numPartitions: partitions, replicationFactor: 1 }]);
   return topic;
 }
 
