@@ -9,7 +9,8 @@
  * config, keep-alive upstream pool, buffered access log), (c) through the gateway (the real
  * start(): every middleware, JSON access log, keep-alive agent), (d) the gateway without
  * keep-alive; and, as reference points, http-proxy-middleware alone on node:http and as the only
- * middleware of Express (reference-proxy.process.ts). Per variant: a warm-up, the latency of sequential requests without load, then
+ * middleware of Express, and a minimal proxy of node:http alone, the floor for any Node proxy
+ * (reference-proxy.process.ts). Per variant: a warm-up, the latency of sequential requests without load, then
  * autocannon (its own process) at CONNECTIONS for DURATION_SECONDS, with the gateway's CPU time.
  * Every process is separate; everything started is stopped by pid at the end.
  */
@@ -77,13 +78,18 @@ async function startVariants(dir: string): Promise<Variant[]> {
       env: { ...process.env, UPSTREAM_URL: upstream.url, REFERENCE: name },
       logFile: `${dir}/${name}.log`,
     }).then(track);
-  const [bare, express] = [await reference('http-proxy-middleware'), await reference('express')];
+  const [minimal, bare, express] = [
+    await reference('node-http'),
+    await reference('http-proxy-middleware'),
+    await reference('express'),
+  ];
   say(`pids: upstream ${upstream.pid}, nginx ${nginx.pid}, gateways ${gateway.pid} ${withoutKeepAlive.pid}`);
   return [
     { name: 'direct (Koa upstream)', url: upstream.url + PATH },
     { name: 'nginx (keep-alive upstream)', url: nginx.url + PATH },
     { name: 'gateway (keep-alive agent)', url: gateway.url + PATH, process: gateway },
     { name: 'gateway (no keep-alive)', url: withoutKeepAlive.url + PATH, process: withoutKeepAlive },
+    { name: 'ref: minimal node:http proxy', url: minimal.url + PATH, process: minimal },
     { name: 'ref: bare proxy library', url: bare.url + PATH, process: bare },
     { name: 'ref: Express + proxy library', url: express.url + PATH, process: express },
   ];
