@@ -11,6 +11,7 @@ import { reserveStock } from '../../services/product-service/src/domain/reserve-
 import { OrderRepository } from '../../services/order-service/src/data/order.repository';
 import { createUnitOfWork as orderUnitOfWork } from '../../services/order-service/src/data/unit-of-work';
 import { newOrderId } from '../../services/order-service/src/domain/order-id';
+import { PlacementIntentRepository } from '../../services/order-service/src/data/placement-intent.repository';
 import { placeOrders, type PlacementDependencies } from '../../services/order-service/src/domain/place-orders.use-case';
 import { ROOT } from './local-system';
 import { runCommand } from './processes';
@@ -35,6 +36,7 @@ export async function measureDatabaseCeiling(
   const deps: PlacementDependencies = {
     unitOfWork: orderUnitOfWork(orderDb),
     orders: new OrderRepository(orderDb),
+    intents: new PlacementIntentRepository(orderDb), // the durable intent is part of a sync order's work
     stock: {
       reserve: async (orderId, items) => (await reserveStock(reservations, orderId, items)).reservation,
       release: async () => undefined,

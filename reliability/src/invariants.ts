@@ -5,18 +5,28 @@
  *   placement (pending = placed, or rejected): lost = 0, duplicates = 0 (orders are matched to
  *   requests by their unique user_id);
  * - stock is conserved: total = on hand + reserved, per product, and never negative; the units
- *   reserved at the product service equal the units of pending orders at the order service;
+ *   reserved at the product service equal the units of pending orders at the order service, once
+ *   the order service's sweeper has had its time (a sync placement abandoned by a dying order
+ *   service holds stock until then) — and no placement intent is left;
  * - every outbox event of both services is published.
  */
 import { createDatabase } from '@ecom/service-kit';
 import { eventually } from '@ecom/service-kit/testing';
 import { findStockImbalances } from '../../services/product-service/src/data/reservation.repository';
 import type { RecordedRequest } from './mixed-load';
-import type { TestSystem } from './test-system';
+import { SWEEPER, type TestSystem } from './test-system';
 
 type Db = ReturnType<typeof createDatabase>;
 /** The transactional outbox of both services (libraries/service-kit/src/outbox/outbox.repository.ts). */
 const OUTBOX_TABLE = 'outbox_events';
+/** Sync placements that may hold stock (services/order-service/src/data/placement-intent.repository.ts). */
+const INTENTS_TABLE = 'placement_intents';
+/**
+ * How long the sweeper may take, after the drain, to release what abandoned placements hold: its
+ * threshold and interval, the circuit breaker's 5 s reset (it may have opened during the fault)
+ * and a release's timeout, with room to spare.
+ */
+const SWEEP_BOUND_MS = SWEEPER.abandonedAfterMs + SWEEPER.intervalMs + 15_000;
 
 export interface InvariantReport {
   readonly sent: number;
@@ -35,6 +45,10 @@ export interface InvariantReport {
   readonly reservationMismatches: readonly { productId: number; reserved: number; pendingUnits: number }[];
   /** Reservations held for orders that are not pending (first 10), with the order's status or null. */
   readonly orphanReservations: readonly { orderId: string; orderStatus: string | null }[];
+  /** Placement intents still there at the end (the sweeper did not finish). */
+  readonly leftoverIntents: number;
+  /** At the drain: reservations held for no pending order, intents; then how long until both were settled. */
+  readonly sweep: { readonly orphansAtDrain: number; readonly intentsAtDrain: number; readonly settledMs: number };
   readonly unpublishedEvents: { readonly product: number; readonly order: number };
   readonly drainMs: number;
 }
@@ -58,6 +72,7 @@ export async function checkInvariants(
       return found.size === new Set(ackedIds).size && unpublished === 0 ? true : undefined;
     }, drainTimeoutMs).catch(() => undefined); // what is still missing is reported below
     const drainMs = Date.now() - drainStarted;
+    const sweep = await awaitSweeper(productDb, orderDb);
 
     const rows = await orderDb('orders')
       .whereIn(
@@ -84,7 +99,9 @@ export async function checkInvariants(
       stockImbalances: await findStockImbalances(productDb),
       negativeStock: Number((await productDb('products').where('stock', '<', 0).count({ n: '*' }).first())?.['n'] ?? 0),
       reservationMismatches: await reservationMismatches(productDb, orderDb),
-      orphanReservations: await orphanReservations(productDb, orderDb),
+      orphanReservations: (await orphanReservations(productDb, orderDb)).slice(0, 10),
+      leftoverIntents: await intentCount(orderDb),
+      sweep,
       unpublishedEvents: { product: await unpublishedCount(productDb), order: await unpublishedCount(orderDb) },
       drainMs,
     };
@@ -92,6 +109,23 @@ export async function checkInvariants(
     await productDb.destroy();
     await orderDb.destroy();
   }
+}
+
+/** Waits (bounded) until no reservation is held for a non-pending order and no intent is left. */
+async function awaitSweeper(productDb: Db, orderDb: Db): Promise<InvariantReport['sweep']> {
+  const startedAt = Date.now();
+  const orphansAtDrain = (await orphanReservations(productDb, orderDb)).length;
+  const intentsAtDrain = await intentCount(orderDb);
+  await eventually(async () => {
+    const settled = (await orphanReservations(productDb, orderDb)).length === 0 && (await intentCount(orderDb)) === 0;
+    return settled ? true : undefined;
+  }, SWEEP_BOUND_MS).catch(() => undefined); // what is still held is reported
+  return { orphansAtDrain, intentsAtDrain, settledMs: Date.now() - startedAt };
+}
+
+async function intentCount(db: Db): Promise<number> {
+  if (!(await db.schema.hasTable(INTENTS_TABLE))) return 0;
+  return Number((await db(INTENTS_TABLE).count({ n: '*' }).first())?.['n'] ?? 0);
 }
 
 async function placedUserIds(orderDb: Db, userIds: readonly number[]): Promise<Set<number>> {
@@ -141,6 +175,5 @@ async function orphanReservations(productDb: Db, orderDb: Db) {
   }
   return reserved
     .filter((orderId) => statuses.get(orderId) !== 'pending')
-    .slice(0, 10)
     .map((orderId) => ({ orderId, orderStatus: statuses.get(orderId) ?? null }));
 }

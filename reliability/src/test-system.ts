@@ -20,6 +20,16 @@ import {
 export { ROOT };
 export type TestSystem = LocalSystem & { readonly dir: string };
 
+/**
+ * The order service's sweeper of abandoned sync placements, short here so that runs stay short:
+ * an intent 3 s old is abandoned (the order service's defaults: 30 s, swept every 5 s).
+ */
+export const SWEEPER = { abandonedAfterMs: 3_000, intervalMs: 500 } as const;
+const sweeperEnv = {
+  ABANDONED_INTENT_AFTER_MS: String(SWEEPER.abandonedAfterMs),
+  INTENT_SWEEP_INTERVAL_MS: String(SWEEPER.intervalMs),
+};
+
 export async function startTestSystem(
   label: string,
   options: Partial<Omit<LocalSystemOptions, 'dir' | 'say' | 'names'>> = {},
@@ -44,6 +54,7 @@ export async function startTestSystem(
     startInfrastructure: false,
     ceilings: false,
     ...options,
+    envFor: (name, ports) => ({ ...(name === 'order-service' && sweeperEnv), ...options.envFor?.(name, ports) }),
   });
   const stopProcesses = system.stop.bind(system);
   return Object.assign(system, {

@@ -30,6 +30,15 @@ const schema = z.object({
   SYNC_MAX_IN_FLIGHT: env.positiveInt(16),
   SYNC_MAX_QUEUED: env.positiveInt(64),
   SYNC_QUEUE_WAIT_MS: env.positiveInt(200),
+  /**
+   * A sync order's placement intent this old is taken as abandoned (its process died between the
+   * reservation and the order's write): the sweeper releases its stock, and a write arriving later
+   * still is refused (503). Keep it well above the longest sync placement (PRODUCT_SERVICE_TIMEOUT_MS
+   * plus the release retries); a value too low costs refused orders, never stock.
+   */
+  ABANDONED_INTENT_AFTER_MS: env.positiveInt(30_000),
+  /** Pause between two sweeps of abandoned intents (HTTP order service only); at most setTimeout's 2^31-1. */
+  INTENT_SWEEP_INTERVAL_MS: z.coerce.number().int().positive().max(2_147_483_647).default(5_000),
 });
 
 export type OrderServiceConfig = ReturnType<typeof loadConfig>;
@@ -72,6 +81,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env) {
       maxInFlight: raw.SYNC_MAX_IN_FLIGHT,
       maxQueued: raw.SYNC_MAX_QUEUED,
       maxQueueWaitMs: raw.SYNC_QUEUE_WAIT_MS,
+    }),
+    intentSweep: Object.freeze({
+      abandonedAfterMs: raw.ABANDONED_INTENT_AFTER_MS,
+      intervalMs: raw.INTENT_SWEEP_INTERVAL_MS,
     }),
   });
 }

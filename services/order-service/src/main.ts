@@ -10,6 +10,7 @@ import {
   runMain,
   type Logger,
 } from '@ecom/service-kit';
+import { startIntentSweeper } from './abandoned-intent.sweeper';
 import { loadConfig } from './config';
 import { openPlacementWiring } from './placement.wiring';
 import { IdempotencyRepository } from './data/idempotency.repository';
@@ -65,10 +66,13 @@ export async function start(
 
   const { server, port, url } = await listen(app, config.port, config.host);
   relay.start();
+  const onReleased = (heldStock: boolean) => orderMetrics.abandonedReleased.inc({ held: String(heldStock) });
+  const sweeper = startIntentSweeper({ db, stock, ...config.intentSweep, logger, onReleased });
   logger.info({ port }, 'order service listening');
 
   const stop = async () => {
     await closeHttpServer(server);
+    await sweeper.stop();
     await close();
   };
   return { server, url, logger, stop };

@@ -9,5 +9,11 @@ export function createOrderMetrics(registry: Registry) {
       labelNames: ['mode', 'outcome'] as const,
       registers: [registry],
     }),
+    abandonedReleased: new Counter({
+      name: 'abandoned_placements_released_total',
+      help: 'Sync placements abandoned between reservation and order write, released by the sweeper; held="false": they held no stock',
+      labelNames: ['held'] as const,
+      registers: [registry],
+    }),
   };
 }

@@ -2,6 +2,7 @@ import { OutboxRelay, openServiceResources, type Logger, type ServiceResources }
 import { ProductServiceClient } from './clients/product-service.client';
 import type { OrderServiceConfig } from './config';
 import { OrderRepository } from './data/order.repository';
+import { PlacementIntentRepository } from './data/placement-intent.repository';
 import { createUnitOfWork } from './data/unit-of-work';
 import type { PlacementDependencies } from './domain/place-orders.use-case';
 
@@ -41,8 +42,14 @@ export async function openPlacementWiring(
     unitOfWork: createUnitOfWork(db, () => relay.wake()),
     orders: new OrderRepository(db),
     stock,
+    intents: new PlacementIntentRepository(db),
     onCompensationFailed: (orderId, error) =>
-      logger.error({ err: error, order_id: orderId }, 'could not release the stock of a failed order'),
+      logger.error(
+        { err: error, order_id: orderId },
+        'could not release the stock of a failed order; the intent sweeper will release it',
+      ),
+    onIntentKept: (orderId, error) =>
+      logger.warn({ err: error, order_id: orderId }, 'could not remove a placement intent; the sweeper will'),
   };
   const close = async () => {
     await relay.stop();

@@ -3,6 +3,13 @@ import type { NewOrder, OrderRepository } from '../data/order.repository';
 import type { UnitOfWork } from '../data/unit-of-work';
 import { orderPlaced, orderRejected } from '../messaging/order-events';
 import type { Order, OrderRequest } from './order';
+import {
+  compensateSyncReservations,
+  completeSyncIntents,
+  recordSyncIntents,
+  settleFailedSyncReservations,
+  type PlacementIntents,
+} from './settle-sync-reservations';
 
 /** What placing needs from the product service: reserve (authoritative prices) and release. */
 export interface StockReservations {
@@ -16,7 +23,14 @@ export interface PlacementDependencies {
   readonly unitOfWork: UnitOfWork;
   readonly orders: OrderRepository;
   readonly stock: StockReservations;
+  /**
+   * Durable intents of sync orders, so a reservation whose process died is released by the
+   * sweeper. Set by every process; left out only by in-process measurements (performance-tests).
+   */
+  readonly intents?: PlacementIntents;
   readonly onCompensationFailed?: (orderId: string, error: unknown) => void;
+  /** An intent could not be removed: the sweeper will release (a no-op) and remove it later. */
+  readonly onIntentKept?: (orderId: string, error: unknown) => void;
 }
 
 /** Per request: the order as stored (placed, rejected or already there), or why it must be retried or refused. */
@@ -25,7 +39,8 @@ export type PlacementResult =
   | { readonly kind: 'refused'; readonly error: AppError } // sync business failure: nothing stored
   | { readonly kind: 'retry'; readonly error: AppError }; // transient: nothing stored, try again later
 
-type Reserved = { request: OrderRequest; reservation: Awaited<ReturnType<StockReservations['reserve']>> };
+export type Reserved = { request: OrderRequest; reservation: Awaited<ReturnType<StockReservations['reserve']>> };
+export type ReservationOutcome = 'existing' | Reserved | AppError;
 
 /**
  * The one placement use case, for sync requests (one at a time) and the worker (in batches):
@@ -33,6 +48,7 @@ type Reserved = { request: OrderRequest; reservation: Awaited<ReturnType<StockRe
  * order, its lines and its event in ONE transaction. Idempotent by order id: an order that
  * exists already is returned, not placed again. Business refusals of async orders are stored
  * as `rejected` with the reason; of sync orders, they are answered and nothing is stored.
+ * A sync order's stock is never left held for no order (settle-sync-reservations.ts).
  */
 export async function placeOrders(
   deps: PlacementDependencies,
@@ -42,6 +58,7 @@ export async function placeOrders(
   // Only a redelivered async request can exist already; a sync order's id was minted just now.
   const redeliverable = requests.filter((request) => request.mode === 'async');
   const existingIds = await deps.orders.findExistingIds(redeliverable.map((request) => request.order_id));
+  await recordSyncIntents(deps, requests, now);
   const outcomes = await Promise.all(
     requests.map(async (request) =>
       existingIds.has(request.order_id) ? ('existing' as const) : reserveFor(deps, request),
@@ -57,7 +74,7 @@ export async function placeOrders(
     }
     toStore.push(placedOrder(outcome));
   });
-  await releaseUncertainSyncReservations(deps, requests, outcomes);
+  await settleFailedSyncReservations(deps, requests, outcomes);
   const stored = await storeOrders(deps, toStore, outcomes, now);
   return Promise.all(
     requests.map(async (request, index): Promise<PlacementResult> => {
@@ -83,13 +100,14 @@ async function reserveFor(deps: PlacementDependencies, request: OrderRequest): P
 async function storeOrders(
   deps: PlacementDependencies,
   orders: readonly NewOrder[],
-  outcomes: readonly ('existing' | Reserved | AppError)[],
+  outcomes: readonly ReservationOutcome[],
   now: Date,
 ): Promise<Map<string, Order>> {
   const stored = new Map(orders.map((order) => [order.id, toOrder(order, now)]));
   if (orders.length === 0) return stored;
   try {
-    await deps.unitOfWork(async ({ orders: repository, addEvents }) => {
+    await deps.unitOfWork(async ({ orders: repository, intents, addEvents }) => {
+      if (deps.intents) await completeSyncIntents(intents, orders);
       await repository.insertMany(orders, now);
       await addEvents(
         [...stored.values()].map((order) => (order.status === 'rejected' ? orderRejected(order) : orderPlaced(order))),
@@ -100,65 +118,6 @@ async function storeOrders(
     await compensateSyncReservations(deps, outcomes);
     if ((error as { code?: string }).code === 'ER_DUP_ENTRY') throw concurrentDelivery(error);
     throw error instanceof AppError ? error : unavailableError('database', error);
-  }
-}
-
-/**
- * A sync order whose write failed after its stock was reserved gives the stock back now: its
- * client gets a 503 and may never retry. Async orders keep their reservation: the request is
- * redelivered, and reserving again with the same order id returns the same reservation.
- */
-async function compensateSyncReservations(
-  deps: PlacementDependencies,
-  outcomes: readonly ('existing' | Reserved | AppError)[],
-) {
-  const reservedSync = outcomes.filter(
-    (outcome): outcome is Reserved =>
-      typeof outcome === 'object' && 'reservation' in outcome && outcome.request.mode === 'sync',
-  );
-  await Promise.all(
-    reservedSync.map(({ request }) =>
-      releaseWithRetries(deps, request.order_id).catch((error: unknown) =>
-        deps.onCompensationFailed?.(request.order_id, error),
-      ),
-    ),
-  );
-}
-
-/**
- * A sync reservation that failed transiently (a timeout, a broken connection) may still have
- * committed at the product service: its client gets a 503 and the order id is never used again,
- * so those units would stay reserved for no order. Release it now: the product service records
- * the release even when no reservation exists (yet), so one that commits late is refused.
- * (Found by reliability/: a Kafka restart slowed reservations past PRODUCT_SERVICE_TIMEOUT_MS.)
- */
-async function releaseUncertainSyncReservations(
-  deps: PlacementDependencies,
-  requests: readonly OrderRequest[],
-  outcomes: readonly ('existing' | Reserved | AppError)[],
-) {
-  const uncertain = requests.filter((request, index) => {
-    const outcome = outcomes[index];
-    return request.mode === 'sync' && outcome instanceof AppError && deps.stock.mayHaveReserved?.(outcome) === true;
-  });
-  await Promise.all(
-    uncertain.map((request) =>
-      releaseWithRetries(deps, request.order_id).catch((error: unknown) =>
-        deps.onCompensationFailed?.(request.order_id, error),
-      ),
-    ),
-  );
-}
-
-async function releaseWithRetries(deps: PlacementDependencies, orderId: string, attempts = 3): Promise<void> {
-  for (let attempt = 1; ; attempt += 1) {
-    try {
-      await deps.stock.release(orderId);
-      return;
-    } catch (error) {
-      if (attempt >= attempts) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
-    }
   }
 }
 

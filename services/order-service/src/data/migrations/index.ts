@@ -1,10 +1,12 @@
 import { createOutboxTable, type Migration } from '@ecom/service-kit';
 import { createOrders } from './001-create-orders';
 import { createIdempotencyKeys } from './002-create-idempotency-keys';
+import { createPlacementIntents } from './004-create-placement-intents';
 
 /** The order service's schema, in order. Append; never edit a migration that has shipped. */
 export const migrations: Readonly<Record<string, Migration>> = {
   '001_create_orders': createOrders,
   '002_create_idempotency_keys': createIdempotencyKeys,
   '003_create_outbox': { up: createOutboxTable, down: (db) => db.schema.dropTable('outbox_events') },
+  '004_create_placement_intents': createPlacementIntents,
 };

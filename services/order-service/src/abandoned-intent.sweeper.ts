@@ -1,0 +1,80 @@
+import type { Knex } from 'knex';
+import type { Logger } from '@ecom/service-kit';
+import { PlacementIntentRepository } from './data/placement-intent.repository';
+import {
+  releaseAbandonedReservations,
+  type SweepDependencies,
+  type SweepResult,
+} from './domain/release-abandoned-reservations.use-case';
+
+export interface IntentSweeperOptions {
+  readonly db: Knex;
+  readonly stock: SweepDependencies['stock'];
+  readonly abandonedAfterMs: number;
+  readonly intervalMs: number;
+  readonly logger: Logger;
+  /** Called for each order released; `heldStock` false when it turned out to hold nothing. */
+  readonly onReleased?: (heldStock: boolean) => void;
+}
+
+export interface IntentSweeper {
+  /** Stops scheduling and waits for a sweep in progress to end. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The sweeper of abandoned sync placements in the HTTP order service: a sweep every `intervalMs`
+ * after the previous one ended (never two at once in one process; several processes may sweep
+ * together). A sweep that fails (MySQL down) is logged and runs again next time.
+ */
+export function startIntentSweeper(options: IntentSweeperOptions): IntentSweeper {
+  const { logger, intervalMs } = options;
+  const deps: SweepDependencies = {
+    intents: new PlacementIntentRepository(options.db),
+    stock: options.stock,
+    abandonedAfterMs: options.abandonedAfterMs,
+  };
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let sweeping: Promise<void> = Promise.resolve();
+  const sweepOnce = async () => {
+    try {
+      report(await releaseAbandonedReservations(deps), options);
+    } catch (error) {
+      logger.warn({ err: error }, 'placement intent sweep failed; trying again later');
+    }
+  };
+  const schedule = () => {
+    if (stopped) return;
+    timer = setTimeout(() => {
+      sweeping = sweepOnce().finally(schedule);
+    }, intervalMs);
+  };
+  schedule();
+  return {
+    stop: async () => {
+      stopped = true;
+      clearTimeout(timer);
+      await sweeping;
+    },
+  };
+}
+
+function report({ released, failed }: SweepResult, { logger, onReleased }: IntentSweeperOptions): void {
+  for (const { orderId, items } of released) {
+    const units = items.reduce((sum, line) => sum + line.quantity, 0);
+    logger.info(
+      { order_id: orderId, items, units },
+      units > 0
+        ? 'released the stock of an abandoned sync placement'
+        : 'abandoned sync placement held no stock; release recorded',
+    );
+    onReleased?.(units > 0);
+  }
+  if (failed) {
+    logger.warn(
+      { err: failed.error, order_id: failed.orderId },
+      'could not release an abandoned sync placement; trying again next sweep',
+    );
+  }
+}

@@ -1,0 +1,61 @@
+import type { PlacementIntent } from '../data/placement-intent.repository';
+
+/** The intents as the sweep sees them (PlacementIntentRepository). */
+export interface AbandonedIntents {
+  findOlderThan(cutoff: Date, limit: number): Promise<readonly PlacementIntent[]>;
+  /** `reserving` → `abandoned`; true when this call made the change. */
+  claim(orderId: string): Promise<boolean>;
+  /** True when this call deleted it. */
+  forget(orderId: string): Promise<boolean>;
+}
+
+export interface SweepDependencies {
+  readonly intents: AbandonedIntents;
+  /** Idempotent; the product service records a release even before a late reservation and refuses that one. */
+  readonly stock: { release(orderId: string): Promise<{ readonly items: readonly ReleasedLine[] }> };
+  /** An intent this old belongs to a sync placement that is not coming back (its process died). */
+  readonly abandonedAfterMs: number;
+  readonly batchSize?: number;
+}
+
+export interface ReleasedLine {
+  readonly product_id: number;
+  readonly quantity: number;
+}
+
+export interface SweepResult {
+  /** Orders whose stock was given back (`items` empty: they held none), each reported by one sweep only. */
+  readonly released: readonly { readonly orderId: string; readonly items: readonly ReleasedLine[] }[];
+  /** The release that failed, which ended this sweep (the rest waits for the next one). */
+  readonly failed?: { readonly orderId: string; readonly error: unknown };
+}
+
+/**
+ * One sweep: gives back the stock of sync orders whose placement was abandoned between the
+ * reservation and the order's write (the process died, or its own release failed). Each old
+ * intent is claimed first (`reserving` → `abandoned`, one conditional UPDATE): the order's write
+ * deletes only a `reserving` intent, so either the order was written and the claim finds nothing,
+ * or the claim won and that write is refused. Several order-service instances may sweep at once.
+ * An intent already `abandoned` is a claimed one whose release failed: it is released again
+ * (releasing twice moves stock once). The intent goes only after its release succeeded, and the
+ * sweep that deletes it reports it; the first failed release ends the sweep.
+ */
+export async function releaseAbandonedReservations(deps: SweepDependencies, now = new Date()): Promise<SweepResult> {
+  const cutoff = new Date(now.getTime() - deps.abandonedAfterMs);
+  const candidates = await deps.intents.findOlderThan(cutoff, deps.batchSize ?? 100);
+  const released: { orderId: string; items: readonly ReleasedLine[] }[] = [];
+  for (const intent of candidates) {
+    const orderId = intent.order_id;
+    // Not claimed: the order was written (or another instance claimed it) since it was read.
+    if (intent.state === 'reserving' && !(await deps.intents.claim(orderId))) continue;
+    let items: readonly ReleasedLine[];
+    try {
+      ({ items } = await deps.stock.release(orderId));
+    } catch (error) {
+      return { released, failed: { orderId, error } };
+    }
+    // Of sweepers releasing one intent together (an `abandoned` one is retried), one reports it.
+    if (await deps.intents.forget(orderId)) released.push({ orderId, items });
+  }
+  return { released };
+}
