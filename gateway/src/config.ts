@@ -2,13 +2,6 @@ import path from 'node:path';
 import { z } from 'zod';
 import { env, parseEnv } from '@ecom/service-kit';
 
-/** `true`/`false` (also `1`/`0`, `yes`/`no`) as a boolean; anything else is refused at start. */
-const flag = (fallback: boolean) =>
-  z
-    .enum(['true', 'false', '1', '0', 'yes', 'no'])
-    .transform((value) => value === 'true' || value === '1' || value === 'yes')
-    .default(fallback);
-
 /** A browser origin as it appears in the `Origin` header: scheme, host and port, no path. */
 const origin = z.url({ protocol: /^https?$/ }).transform((url) => new URL(url).origin);
 
@@ -34,14 +27,14 @@ const schema = z.object({
    */
   REQUEST_TIMEOUT_MS: env.positiveInt(5_000),
   /** Reuse upstream connections (keep-alive agent). Off only to measure what it saves. */
-  UPSTREAM_KEEP_ALIVE: flag(true),
+  UPSTREAM_KEEP_ALIVE: env.flag.default(true),
   /**
    * Largest request body the gateway forwards; larger ones get 413 before reaching a service.
    * The services' own default limit (100 kB), so the edge refuses first: a service that refuses
    * mid-upload closes the connection, and the gateway could then only answer 502.
    */
   GATEWAY_BODY_LIMIT_BYTES: env.positiveInt(102_400),
-  RATE_LIMIT_ENABLED: flag(true),
+  RATE_LIMIT_ENABLED: env.flag.default(true),
   /** Requests per client (IP address) per minute on the proxied API; generous by default. */
   RATE_LIMIT_PER_MINUTE: env.positiveInt(6_000),
   /** Browser origins allowed to call the API cross-origin (comma-separated); none by default. */

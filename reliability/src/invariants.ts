@@ -124,7 +124,6 @@ async function awaitSweeper(productDb: Db, orderDb: Db): Promise<InvariantReport
 }
 
 async function intentCount(db: Db): Promise<number> {
-  if (!(await db.schema.hasTable(INTENTS_TABLE))) return 0;
   return Number((await db(INTENTS_TABLE).count({ n: '*' }).first())?.['n'] ?? 0);
 }
 

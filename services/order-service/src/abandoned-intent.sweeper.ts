@@ -1,14 +1,13 @@
-import type { Knex } from 'knex';
 import type { Logger } from '@ecom/service-kit';
-import { PlacementIntentRepository } from './data/placement-intent.repository';
 import {
   releaseAbandonedReservations,
+  type AbandonedIntents,
   type SweepDependencies,
   type SweepResult,
 } from './domain/release-abandoned-reservations.use-case';
 
 export interface IntentSweeperOptions {
-  readonly db: Knex;
+  readonly intents: AbandonedIntents;
   readonly stock: SweepDependencies['stock'];
   readonly abandonedAfterMs: number;
   readonly intervalMs: number;
@@ -30,7 +29,7 @@ export interface IntentSweeper {
 export function startIntentSweeper(options: IntentSweeperOptions): IntentSweeper {
   const { logger, intervalMs } = options;
   const deps: SweepDependencies = {
-    intents: new PlacementIntentRepository(options.db),
+    intents: options.intents,
     stock: options.stock,
     abandonedAfterMs: options.abandonedAfterMs,
   };

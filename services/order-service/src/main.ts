@@ -35,7 +35,11 @@ export async function start(
   const logger =
     options.logger ??
     createLogger({ service: config.service, level: config.logLevel, bufferBytes: config.logBufferBytes });
-  const { resources, relay, stock, placement, close } = await openPlacementWiring(config, logger, 'order-service');
+  const { resources, relay, stock, intents, placement, close } = await openPlacementWiring(
+    config,
+    logger,
+    'order-service',
+  );
   const { db, producer, metrics } = resources;
   const orderMetrics = createOrderMetrics(metrics.registry);
   const requests = new OrderRequestProducer(producer, config.topics.orderRequests, config.kafkaAckTimeoutMs);
@@ -67,7 +71,7 @@ export async function start(
   const { server, port, url } = await listen(app, config.port, config.host);
   relay.start();
   const onReleased = (heldStock: boolean) => orderMetrics.abandonedReleased.inc({ held: String(heldStock) });
-  const sweeper = startIntentSweeper({ db, stock, ...config.intentSweep, logger, onReleased });
+  const sweeper = startIntentSweeper({ intents, stock, ...config.intentSweep, logger, onReleased });
   logger.info({ port }, 'order service listening');
 
   const stop = async () => {

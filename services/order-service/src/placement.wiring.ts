@@ -11,6 +11,8 @@ export interface PlacementWiring {
   readonly resources: ServiceResources;
   readonly relay: OutboxRelay;
   readonly stock: ProductServiceClient;
+  /** Sync placements' intents: written by placement, swept by the HTTP service. */
+  readonly intents: PlacementIntentRepository;
   readonly placement: PlacementDependencies;
   /** Stops the relay, the breaker and the connections (after the caller stopped taking work). */
   close(): Promise<void>;
@@ -38,11 +40,12 @@ export async function openPlacementWiring(
     topicNames: { 'order-events': config.topics.orderEvents },
   });
   const stock = new ProductServiceClient({ ...config.productService, logger, registry: metrics.registry });
+  const intents = new PlacementIntentRepository(db);
   const placement: PlacementDependencies = {
     unitOfWork: createUnitOfWork(db, () => relay.wake()),
     orders: new OrderRepository(db),
     stock,
-    intents: new PlacementIntentRepository(db),
+    intents,
     onCompensationFailed: (orderId, error) =>
       logger.error(
         { err: error, order_id: orderId },
@@ -56,5 +59,5 @@ export async function openPlacementWiring(
     stock.shutdown();
     await resources.close();
   };
-  return { resources, relay, stock, placement, close };
+  return { resources, relay, stock, intents, placement, close };
 }

@@ -45,12 +45,11 @@ export class PlacementIntentRepository {
 
   /** Intents created before `cutoff`, oldest first: those still `reserving` and those claimed but not yet released. */
   async findOlderThan(cutoff: Date, limit: number): Promise<PlacementIntent[]> {
-    const rows: PlacementIntent[] = await this.db(TABLE)
+    return this.db(TABLE)
       .select('order_id', 'state', 'created_at')
       .where('created_at', '<', cutoff)
       .orderBy('created_at')
       .limit(limit);
-    return rows.map(({ order_id, state, created_at }) => ({ order_id, state, created_at }));
   }
 
   /** `reserving` → `abandoned`; true when this call made the change (the intent is ours to release). */
