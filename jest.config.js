@@ -1,6 +1,7 @@
 /**
  * One Jest run for the whole workspace. TypeScript is compiled by SWC (type checking is tsc's
- * job in `npm test`); workspace packages resolve to their sources, so no build is needed first.
+ * job in `npm test`); workspace packages resolve to their sources (the `ecom-source` export
+ * condition), so no build is needed first.
  */
 const swc = [
   '@swc/jest',
@@ -9,6 +10,7 @@ const swc = [
 
 const packages = [
   'libraries/service-kit',
+  'libraries/system-launcher',
   'services/product-service',
   'services/order-service',
   'gateway',
@@ -27,14 +29,21 @@ module.exports = {
       rootDir: `${__dirname}/${dir}`,
       testEnvironment: 'node',
       transform: { '^.+\\.ts$': swc },
-      moduleNameMapper: {
-        '^@ecom/service-kit$': `${__dirname}/libraries/service-kit/src/index.ts`,
-        '^@ecom/service-kit/testing$': `${__dirname}/libraries/service-kit/src/testing/index.ts`,
-      },
+      // Workspace packages resolve through their `exports` maps to their TypeScript sources.
+      testEnvironmentOptions: { customExportConditions: ['ecom-source', 'node', 'node-addons'] },
       testMatch: ['<rootDir>/test/**/*.test.ts', '<rootDir>/src/**/*.test.ts'],
       testPathIgnorePatterns: ['/node_modules/', '/dist/'],
       slowTestThreshold: 20,
+      collectCoverageFrom: ['src/**/*.ts'],
     })),
   testTimeout: 60_000,
   maxWorkers: 2,
+  // `npm test` (the whole suite) runs with --coverage: the code that runs in-process in the tests
+  // (processes the tests spawn from dist/ are not counted). The floor is what the suite reached
+  // when it was set (95.35 / 87.09 / 91.33 / 95.35 %, the same in two runs), rounded down, with
+  // one point less on branches and functions, which timing-dependent paths (retries, back-off,
+  // breakers) can move by a few between runs. Raise it as the suite grows; never lower it.
+  coverageProvider: 'v8',
+  coverageReporters: ['text-summary'],
+  coverageThreshold: { global: { statements: 95, branches: 86, functions: 90, lines: 95 } },
 };

@@ -14,7 +14,7 @@ import { requestIdMiddleware } from './http/request-id.middleware';
 import { apiSecurityHeaders, corsFor } from './http/security.middleware';
 import { matchPublicRoute } from './upstreams/route-table';
 import { upstreamChecks } from './upstreams/upstream-readiness';
-import { createUpstreamAgent } from './upstreams/upstream-proxy';
+import { createUpstreamAgent } from './upstreams/upstream-agent';
 
 export interface GatewayDependencies {
   readonly metrics?: GatewayMetrics;

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { env, parseEnv } from '@ecom/service-kit';
+import { env, parseEnv } from '@ecom/service-kit/config';
 
 /** A browser origin as it appears in the `Origin` header: scheme, host and port, no path. */
 const origin = z.url({ protocol: /^https?$/ }).transform((url) => new URL(url).origin);
@@ -8,7 +8,12 @@ const origin = z.url({ protocol: /^https?$/ }).transform((url) => new URL(url).o
 /** The OpenAPI document, where the repository keeps it (from src/ and from dist/ alike). */
 const defaultSpecPath = path.resolve(__dirname, '../../docs/api/openapi.yaml');
 
-const schema = z.object({
+/**
+ * The variables the gateway reads: names, types and defaults, declared once. Exported
+ * (`@ecom/gateway/config`) so whoever starts it builds its environment from these names
+ * (libraries/system-launcher) and a misspelt one does not compile.
+ */
+export const configSchema = z.object({
   GATEWAY_PORT: env.port(8080),
   GATEWAY_HOST: z.string().default('0.0.0.0'),
   LOG_LEVEL: env.logLevel,
@@ -48,7 +53,7 @@ export type GatewayConfig = ReturnType<typeof loadConfig>;
 
 /** Reads the gateway's settings from the environment once; throws a ConfigError naming bad variables. */
 export function loadConfig(source: NodeJS.ProcessEnv = process.env) {
-  const raw = parseEnv(schema, source);
+  const raw = parseEnv(configSchema, source);
   const upstreams: Record<string, readonly string[]> = {};
   if (raw.PRODUCT_SERVICE_URLS) upstreams['product-service'] = raw.PRODUCT_SERVICE_URLS;
   if (raw.ORDER_SERVICE_URLS) upstreams['order-service'] = raw.ORDER_SERVICE_URLS;

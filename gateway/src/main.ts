@@ -1,15 +1,9 @@
 import type { Server } from 'node:http';
-import {
-  closeHttpServer,
-  createLogger,
-  exitGracefullyOnSignals,
-  keepConnectionsAlive,
-  runMain,
-  type Logger,
-} from '@ecom/service-kit';
+import { createLogger, type Logger } from '@ecom/service-kit/logging';
+import { closeHttpServer, exitGracefullyOnSignals, keepConnectionsAlive, runMain } from '@ecom/service-kit/lifecycle';
 import { createApp } from './app';
 import { loadConfig } from './config';
-import { createUpstreamAgent } from './upstreams/upstream-proxy';
+import { createUpstreamAgent } from './upstreams/upstream-agent';
 
 export interface RunningGateway {
   readonly server: Server;

@@ -1,10 +1,10 @@
 import './support/esm-dependencies';
 import { Writable } from 'node:stream';
 import request from 'supertest';
-import { createLogger } from '@ecom/service-kit';
+import { createLogger } from '@ecom/service-kit/logging';
 import { createApp } from '../src/app';
 import { loadConfig } from '../src/config';
-import { createUpstreamAgent } from '../src/upstreams/upstream-proxy';
+import { createUpstreamAgent } from '../src/upstreams/upstream-agent';
 import { startRecordingUpstream, type RecordingUpstream } from './support/recording-upstream';
 
 describe('gateway access log (pino-http)', () => {

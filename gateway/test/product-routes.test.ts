@@ -1,9 +1,5 @@
 import request from 'supertest';
-import {
-  demoProduct,
-  startProductService,
-  type ProductServiceUnderTest,
-} from '../../services/product-service/test/support/product-service.harness';
+import { demoProduct, startProductService, type ProductServiceUnderTest } from '@ecom/product-service/testing';
 import { createGateway, type GatewayUnderTest } from './support/gateway';
 import { contractViolations } from './support/openapi-contract';
 

@@ -1,8 +1,8 @@
 import './support/esm-dependencies';
 import { createServer, request, type Agent, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { SERVER_KEEP_ALIVE_MS, keepConnectionsAlive } from '@ecom/service-kit';
-import { UPSTREAM_IDLE_MS, createUpstreamAgent } from '../src/upstreams/upstream-proxy';
+import { SERVER_KEEP_ALIVE_MS, keepConnectionsAlive } from '@ecom/service-kit/lifecycle';
+import { UPSTREAM_IDLE_MS, createUpstreamAgent } from '../src/upstreams/upstream-agent';
 
 /** A service as the kit starts it: keep-alive connections kept SERVER_KEEP_ALIVE_MS. */
 function startUpstream(): Promise<Server> {

@@ -190,7 +190,7 @@ describe('Dockerfiles', () => {
       'pnpm-lock.yaml',
       'pnpm-workspace.yaml',
       'tsconfig.base.json',
-      'libraries/service-kit/src/index.ts',
+      'libraries/service-kit/src/errors/index.ts',
       'docs/api/openapi.yaml',
     ]) {
       expect({ needed, ignored: dockerIgnored(needed) }).toEqual({ needed, ignored: false });

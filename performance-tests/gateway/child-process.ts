@@ -40,7 +40,7 @@ export async function startChild(
 ): Promise<Child> {
   const log = openSync(options.logFile, 'a');
   const child = fork(path.join(__dirname, entry), [], {
-    execArgv: [...(options.nodeArgs ?? []), '--import', 'tsx'],
+    execArgv: [...(options.nodeArgs ?? []), '--conditions=ecom-source', '--import', 'tsx'],
     env: { ...options.env, TSX_TSCONFIG_PATH: TSCONFIG },
     stdio: ['ignore', log, log, 'ipc'],
   });

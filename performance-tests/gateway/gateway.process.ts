@@ -1,9 +1,9 @@
 /**
- * The gateway under test: the real entry point (`start()` of gateway/src/main.ts: config from the
+ * The gateway under test: the real entry point (`start()` of `@ecom/gateway`, gateway/src/main.ts: config from the
  * environment, pino logger, keep-alive agent, the real createApp with every middleware), in a
  * process of its own so its CPU time is its alone.
  */
-import { start } from '../../gateway/src/main';
+import { start } from '@ecom/gateway';
 import { reportFailure, serveParent } from './child-process';
 
 async function main(): Promise<void> {

@@ -10,7 +10,7 @@
  *   npm run perf:drain      (SYNC_ORDERS=2000 ASYNC_ORDERS=4000 CONCURRENCY=32 PRODUCTS=200)
  */
 import { eventually } from '@ecom/service-kit/testing';
-import { startOrderSystem } from '../../services/order-service/test/support/order-system.harness';
+import { startOrderSystem } from '@ecom/order-service/testing';
 
 const SYNC_ORDERS = Number(process.env['SYNC_ORDERS'] ?? 2_000);
 const ASYNC_ORDERS = Number(process.env['ASYNC_ORDERS'] ?? 4_000);

@@ -6,10 +6,10 @@
  *
  *   npm run perf:outbox            (BURST=5000 CONCURRENCY=50 by default)
  */
-import { migrateToLatest } from '@ecom/service-kit';
+import { migrateToLatest } from '@ecom/service-kit/db';
 import { createTestDatabase, createTestTopic, eventually, testKafka, testLogger } from '@ecom/service-kit/testing';
-import { migrations } from '../../services/product-service/src/data/migrations';
-import { start } from '../../services/product-service/src/main';
+import { start } from '@ecom/product-service';
+import { migrations } from '@ecom/product-service/bench';
 
 const BURST = Number(process.env['BURST'] ?? 5_000);
 const CONCURRENCY = Number(process.env['CONCURRENCY'] ?? 50);

@@ -4,7 +4,7 @@
  * probe. Then the worker's drain rate and the baselines of the same run, and the goals.
  */
 import type { Baseline, Goal, StepResult } from '../report/result.schema';
-import { createDatabase } from '@ecom/service-kit';
+import { createDatabase } from '@ecom/service-kit/db';
 import { measureDatabaseCeiling, measureKafkaCeiling } from './ceilings';
 import type { K6Step } from './k6';
 import { DEFAULT_SLO, describeSlo, goal, heldSlo, ratio, type Slo } from './result-builder';

@@ -1,18 +1,18 @@
 /**
  * The ceilings the system's figures are put beside, measured in the same run on the same machine:
  * - the database: the very reservation and order transactions of a sync order (the product
- *   service's reserveStock use case, then the order service's placeOrders), called in-process in
+ *   service's reserveStock use case inside the order service's placeSyncOrder), called in-process in
  *   a tight closed loop at the same concurrency as the sync saturation step; no HTTP, no Kafka.
  * - the broker: Kafka's own ProducerPerformance tool from the broker's jars (acks=all, as ours).
  */
-import { createDatabase, type DatabaseSettings } from '@ecom/service-kit';
-import { createUnitOfWork as productUnitOfWork } from '../../services/product-service/src/data/unit-of-work';
-import { reserveStock } from '../../services/product-service/src/domain/reserve-stock.use-case';
-import { OrderRepository } from '../../services/order-service/src/data/order.repository';
-import { createUnitOfWork as orderUnitOfWork } from '../../services/order-service/src/data/unit-of-work';
-import { newOrderId } from '../../services/order-service/src/domain/order-id';
-import { PlacementIntentRepository } from '../../services/order-service/src/data/placement-intent.repository';
-import { placeOrders, type PlacementDependencies } from '../../services/order-service/src/domain/place-orders.use-case';
+import { createDatabase, type DatabaseSettings } from '@ecom/service-kit/db';
+import {
+  PlacementIntentRepository,
+  createUnitOfWork as orderUnitOfWork,
+  placeSyncOrder,
+  type SyncPlacementDependencies,
+} from '@ecom/order-service/bench';
+import { createUnitOfWork as productUnitOfWork, reserveStock } from '@ecom/product-service/bench';
 import { ROOT } from './local-system';
 import { runCommand } from './processes';
 
@@ -33,13 +33,12 @@ export async function measureDatabaseCeiling(
   const productDb = createDatabase(databases.product);
   const orderDb = createDatabase(databases.order);
   const reservations = productUnitOfWork(productDb);
-  const deps: PlacementDependencies = {
+  const deps: SyncPlacementDependencies = {
     unitOfWork: orderUnitOfWork(orderDb),
-    orders: new OrderRepository(orderDb),
     intents: new PlacementIntentRepository(orderDb), // the durable intent is part of a sync order's work
     stock: {
       reserve: async (orderId, items) => (await reserveStock(reservations, orderId, items)).reservation,
-      release: async () => undefined,
+      release: async () => ({ items: [] }),
       // In-process: a failed reservation rolled back with its transaction, nothing to undo.
       mayHaveReserved: () => false,
     },
@@ -47,10 +46,7 @@ export async function measureDatabaseCeiling(
   try {
     return await closedLoop(concurrency, seconds, async () => {
       const items = [{ product_id: productIds[Math.floor(Math.random() * productIds.length)]!, quantity: 1 }];
-      const [result] = await placeOrders(deps, [
-        { order_id: newOrderId(), user_id: 1, items, mode: 'sync', accepted_at: new Date() },
-      ]);
-      if (result?.kind !== 'placed') throw new Error(`database ceiling: order not placed (${result?.kind})`);
+      await placeSyncOrder(deps, { user_id: 1, items });
     });
   } finally {
     await Promise.all([productDb.destroy(), orderDb.destroy()]);

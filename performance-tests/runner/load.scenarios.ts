@@ -1,5 +1,5 @@
 /** The scenarios that are one k6 run each: smoke, compare, spike and soak. */
-import { createDatabase } from '@ecom/service-kit';
+import { createDatabase } from '@ecom/service-kit/db';
 import type { StepResult } from '../report/result.schema';
 import { measureBaselines } from './capacity.scenario';
 import { DEFAULT_SLO, describeSlo, heldSlo } from './result-builder';

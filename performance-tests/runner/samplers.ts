@@ -2,8 +2,9 @@
  * What the runner watches while k6 drives the load: the order worker's consumer lag (and how fast
  * it consumes) from Kafka's own offsets, and each service's resident memory from its /metrics.
  */
-import { createKafka, createLogger } from '@ecom/service-kit';
-import { readConsumerLag } from '../../services/order-service/src/messaging/consumer-lag.metrics';
+import { createLogger } from '@ecom/service-kit/logging';
+import { createKafka } from '@ecom/service-kit/kafka';
+import { readConsumerLag } from '@ecom/order-service/bench';
 import type { SeriesPoint } from '../report/result.schema';
 
 export interface Sampler {

@@ -10,7 +10,11 @@ function runReportCli(...args: string[]) {
   const tsx = join(ROOT, 'node_modules', '.bin', 'tsx');
   const cli = join(ROOT, 'performance-tests', 'report', 'report.cli.ts');
   const tsconfig = join(ROOT, 'performance-tests', 'tsconfig.json');
-  return spawnSync(tsx, ['--tsconfig', tsconfig, cli, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 30_000 });
+  return spawnSync(tsx, ['--conditions=ecom-source', '--tsconfig', tsconfig, cli, ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
 }
 
 describe('report.cli.ts', () => {

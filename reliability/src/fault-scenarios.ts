@@ -5,9 +5,9 @@
  */
 import { startMixedLoad, type RecordedRequest } from './mixed-load';
 import { checkInvariants, type InvariantReport } from './invariants';
+import type { ProcessName } from '@ecom/system-launcher';
 import type { OwnInfrastructure } from './own-infrastructure';
 import type { ThrottlingProxy } from './throttling-proxy';
-import type { SystemProcessName } from '../../performance-tests/runner/local-system';
 import type { TestSystem } from './test-system';
 
 export interface FaultScenario {
@@ -39,7 +39,7 @@ export const SHORT_TIMING: ScenarioTiming = { warmupMs: 2_000, faultMs: 4_000, s
 export const LONG_TIMING: ScenarioTiming = { warmupMs: 5_000, faultMs: 15_000, settleMs: 20_000, ratePerSecond: 20 };
 
 /** SIGKILL, then a restart once `downMs` is over (the heal). */
-export function killProcess(name: SystemProcessName): FaultScenario {
+export function killProcess(name: ProcessName): FaultScenario {
   return {
     name: `SIGKILL ${name}`,
     inject: async (system) => {
@@ -81,8 +81,8 @@ export function killOrderServiceMidPlacement(proxy: ThrottlingProxy, holdMs = 1_
 export function restartKafka(infrastructure: OwnInfrastructure): FaultScenario {
   return {
     name: 'Kafka broker stopped and restarted',
-    inject: () => infrastructure.stopKafka(),
-    heal: () => infrastructure.startKafka(),
+    inject: () => infrastructure.stopComponent('kafka'),
+    heal: async () => void (await infrastructure.startComponent('kafka')),
   };
 }
 
@@ -90,8 +90,8 @@ export function restartKafka(infrastructure: OwnInfrastructure): FaultScenario {
 export function restartMysql(infrastructure: OwnInfrastructure): FaultScenario {
   return {
     name: 'MySQL stopped and restarted',
-    inject: () => infrastructure.stopMysql(),
-    heal: () => infrastructure.startMysql(),
+    inject: () => infrastructure.stopComponent('mysql'),
+    heal: async () => void (await infrastructure.startComponent('mysql')),
   };
 }
 

@@ -10,9 +10,9 @@
  *   service holds stock until then) — and no placement intent is left;
  * - every outbox event of both services is published.
  */
-import { createDatabase } from '@ecom/service-kit';
+import { createDatabase } from '@ecom/service-kit/db';
 import { eventually } from '@ecom/service-kit/testing';
-import { findStockImbalances } from '../../services/product-service/src/data/reservation.repository';
+import { findStockImbalances } from '@ecom/product-service/testing';
 import type { RecordedRequest } from './mixed-load';
 import { SWEEPER, type TestSystem } from './test-system';
 

@@ -20,6 +20,7 @@ import {
   type FaultScenario,
   type ScenarioResult,
 } from './fault-scenarios';
+import type { SystemPorts } from '@ecom/system-launcher';
 import { startOwnInfrastructure } from './own-infrastructure';
 import { startThrottlingProxy } from './throttling-proxy';
 import { startTestSystem } from './test-system';
@@ -29,15 +30,16 @@ async function main(): Promise<number> {
   console.log(`own MySQL (3407) and Kafka (9192) in ${dataDir}`);
   const infrastructure = await startOwnInfrastructure(dataDir);
   const proxy = await startThrottlingProxy();
+  /** The order service and worker reach the product service through the proxy (faults: slow answers). */
+  const throughProxy = (ports: SystemPorts) => {
+    proxy.target = { host: '127.0.0.1', port: ports['product-service'] };
+    return { PRODUCT_SERVICE_URLS: [`http://127.0.0.1:${proxy.port}`], PRODUCT_SERVICE_TIMEOUT_MS: 1_000 };
+  };
   try {
     const system = await startTestSystem('reliability', {
       mysql: infrastructure.mysql,
       brokers: infrastructure.brokers,
-      envFor: (name, ports) => {
-        if (name !== 'order-service' && name !== 'order-worker') return {};
-        proxy.target = { host: '127.0.0.1', port: ports['product']! };
-        return { PRODUCT_SERVICE_URLS: `http://127.0.0.1:${proxy.port}`, PRODUCT_SERVICE_TIMEOUT_MS: '1000' };
-      },
+      overrides: { 'order-service': throughProxy, 'order-worker': throughProxy },
     });
     try {
       const productIds: number[] = [];

@@ -4,6 +4,7 @@
  * through the gateway, one fault at a time, healed, drained, then the invariants of
  * src/invariants.ts. Each scenario's figures are printed (and quoted in docs/reliability.md).
  */
+import type { SystemPorts } from '@ecom/system-launcher';
 import { checkInvariants } from '../src/invariants';
 import {
   killOrderServiceMidPlacement,
@@ -23,12 +24,13 @@ describe('faults under a steady mixed load (real processes, MySQL and Kafka)', (
 
   beforeAll(async () => {
     proxy = await startThrottlingProxy();
+    // The order service and worker reach the product service through the proxy.
+    const throughProxy = (ports: SystemPorts) => {
+      proxy.target = { host: '127.0.0.1', port: ports['product-service'] };
+      return { PRODUCT_SERVICE_URLS: [`http://127.0.0.1:${proxy.port}`] };
+    };
     system = await startTestSystem('faults', {
-      envFor: (name, ports) => {
-        if (name !== 'order-service' && name !== 'order-worker') return {};
-        proxy.target = { host: '127.0.0.1', port: ports['product']! };
-        return { PRODUCT_SERVICE_URLS: `http://127.0.0.1:${proxy.port}` };
-      },
+      overrides: { 'order-service': throughProxy, 'order-worker': throughProxy },
     });
     for (const stock of [100_000, 100_000, 100_000, 40]) {
       const response = await fetch(`${system.gatewayUrl}/products`, {

@@ -10,8 +10,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createDatabase } from '@ecom/service-kit';
-import { loadConfig as loadGatewayConfig } from '../../gateway/src/config';
+import { createDatabase } from '@ecom/service-kit/db';
+import { loadConfig as loadGatewayConfig } from '@ecom/gateway/config';
 import { ROOT, startTestSystem, type TestSystem } from '../src/test-system';
 
 const LEAKS =
@@ -96,9 +96,10 @@ describe('security: the running system', () => {
   let system: TestSystem;
 
   beforeAll(async () => {
-    // The gateway as deployed: rate limiting left at its default (on), with a small quota.
+    // The gateway as deployed: rate limiting on (its default), with a small quota.
     system = await startTestSystem('security', {
-      envFor: (name) => (name === 'gateway' ? { RATE_LIMIT_ENABLED: undefined, RATE_LIMIT_PER_MINUTE: '60' } : {}),
+      rateLimit: true,
+      overrides: { gateway: () => ({ RATE_LIMIT_PER_MINUTE: 60 }) },
     });
     await send('POST', '/products', { name: 'Guarded', price: '3.00', stock: 10 });
   }, 120_000);

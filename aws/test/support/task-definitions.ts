@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { env } from '@ecom/service-kit';
+import { env } from '@ecom/service-kit/config';
 import { REPOSITORY_ROOT, type StackKey } from '../../scripts/lib/stacks';
 import { evaluate, templateOf, type Node, type Scope, type Template } from './templates';
 

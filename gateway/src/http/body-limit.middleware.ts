@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { Transform, type TransformCallback } from 'node:stream';
-import { AppError } from '@ecom/service-kit';
+import { AppError } from '@ecom/service-kit/errors';
 import type { Middleware } from './middleware-chain';
 
 /** 413 in the shared error shape; the connection is closed, so an unread body is not drained. */

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { STATUS_CODES, type Server, type ServerOptions, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { AppError, REQUEST_ID_HEADER, toErrorBody } from '@ecom/service-kit';
+import { AppError, toErrorBody } from '@ecom/service-kit/errors';
+import { REQUEST_ID_HEADER } from '@ecom/service-kit/logging';
 import type { Logger } from 'pino';
 
 /**

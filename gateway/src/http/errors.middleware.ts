@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
-import { AppError, errorHeaders, toAppError, toErrorBody } from '@ecom/service-kit';
+import { AppError, errorHeaders, toAppError, toErrorBody } from '@ecom/service-kit/errors';
 import { allowedOrderMethods } from '../upstreams/route-table';
 import { requestIdOf } from './request-id.middleware';
 

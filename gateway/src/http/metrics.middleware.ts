@@ -1,9 +1,6 @@
-import { createCounter, createMetrics, type ServiceMetrics } from '@ecom/service-kit';
+import { createCounter, createMetrics, type ServiceMetrics } from '@ecom/service-kit/metrics';
 import type { Middleware } from './middleware-chain';
 import { routeTemplateOf } from './route-template';
-
-/** What an upstream call failed with, as counted in `gateway_upstream_errors_total`. */
-export type UpstreamErrorKind = 'refused' | 'timeout' | 'reset' | 'unconfigured' | 'other';
 
 export interface GatewayMetrics extends ServiceMetrics {
   readonly upstreamErrors: ReturnType<typeof createCounter<'upstream' | 'kind'>>;

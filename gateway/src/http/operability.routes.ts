@@ -1,5 +1,6 @@
 import { Router } from 'express';
-import { checkReadiness, type DependencyCheck, type ServiceMetrics } from '@ecom/service-kit';
+import type { ServiceMetrics } from '@ecom/service-kit/metrics';
+import { checkReadiness, type DependencyCheck } from '@ecom/service-kit/health';
 
 /**
  * `GET /health`: the gateway is alive (always 200 while it answers) and how each upstream is doing.

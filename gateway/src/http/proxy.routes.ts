@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { GatewayConfig } from '../config';
 import type { PublicRoute, UpstreamName } from '../upstreams/route-table';
 import { upstreamError } from '../upstreams/upstream-errors';
-import { createUpstreamProxy } from '../upstreams/upstream-proxy';
+import { createUpstreamProxy } from './upstream-proxy.middleware';
 import { rejectOversizedBody } from './body-limit.middleware';
 import { respondWithError } from './errors.middleware';
 import type { GatewayMetrics } from './metrics.middleware';

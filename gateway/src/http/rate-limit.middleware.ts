@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
-import { AppError } from '@ecom/service-kit';
+import { AppError } from '@ecom/service-kit/errors';
 import { sendError } from './errors.middleware';
 import type { Middleware } from './middleware-chain';
 

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { REQUEST_ID_HEADER, resolveRequestId } from '@ecom/service-kit';
+import { REQUEST_ID_HEADER, resolveRequestId } from '@ecom/service-kit/logging';
 import type { Middleware } from './middleware-chain';
 
 /**

@@ -1,7 +1,9 @@
-import { AppError, unavailableError } from '@ecom/service-kit';
-import type { UpstreamErrorKind } from '../http/metrics.middleware';
+import { AppError, unavailableError } from '@ecom/service-kit/errors';
 
 const REFUSED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+/** How an upstream call failed, as metrics and logs name it. */
+export type UpstreamErrorKind = 'refused' | 'timeout' | 'reset' | 'unconfigured' | 'other';
 
 /** What went wrong with an upstream call, from the socket error (and whether our timer fired). */
 export function classifyUpstreamError(error: unknown, timedOut: boolean): UpstreamErrorKind {

@@ -1,4 +1,4 @@
-import type { DependencyCheck } from '@ecom/service-kit';
+import type { DependencyCheck } from '@ecom/service-kit/health';
 
 /**
  * One readiness check per upstream service: every configured instance must answer its `/ready`

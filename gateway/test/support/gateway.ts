@@ -4,7 +4,7 @@ import { testLogger } from '@ecom/service-kit/testing';
 import { createApp, type GatewayApp } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import { createGatewayMetrics, type GatewayMetrics } from '../../src/http/metrics.middleware';
-import { createUpstreamAgent } from '../../src/upstreams/upstream-proxy';
+import { createUpstreamAgent } from '../../src/upstreams/upstream-agent';
 
 export interface GatewayUnderTest {
   readonly app: GatewayApp;

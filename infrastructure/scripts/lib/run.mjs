@@ -1,4 +1,5 @@
-// Small helpers for the project's own scripts. No dependencies: these run before `pnpm install`.
+// Small helpers for the project's own scripts. No dependencies: these run before `pnpm install`
+// (everything after it is @ecom/system-launcher's).
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,11 +34,11 @@ export function run(command, args, { env = process.env, cwd = ROOT, prefix, quie
 const partialLines = new WeakMap();
 
 /** Writes `chunk` line by line with `prefix` in front; a partial last line waits for the rest. */
-export function writePrefixed(stream, prefix, chunk, key = stream) {
+function writePrefixed(stream, prefix, chunk) {
   if (!prefix) return stream.write(chunk);
-  const pending = (partialLines.get(key) ?? '') + chunk.toString();
+  const pending = (partialLines.get(stream) ?? '') + chunk.toString();
   const lines = pending.split('\n');
-  partialLines.set(key, lines.pop());
+  partialLines.set(stream, lines.pop());
   for (const line of lines) stream.write(`${prefix} ${line}\n`);
 }
 

@@ -3,7 +3,7 @@
  * PromQL expression uses — so a dashboard can be checked against the code without running it.
  */
 import { readFileSync } from 'node:fs';
-import { createMetrics } from '@ecom/service-kit';
+import { createMetrics } from '@ecom/service-kit/metrics';
 import { listRepoFiles } from './repo';
 
 export type MetricType = 'counter' | 'gauge' | 'histogram' | 'summary';

@@ -1,5 +1,5 @@
 import type { Admin, Producer } from 'kafkajs';
-import { BatchingSender, createProducer } from '@ecom/service-kit';
+import { BatchingSender, createProducer } from '@ecom/service-kit/kafka';
 import { createTestTopic, testKafka, uniqueSuffix } from '@ecom/service-kit/testing';
 
 describe('BatchingSender against the real broker', () => {

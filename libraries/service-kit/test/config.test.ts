@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConfigError, env, parseEnv } from '@ecom/service-kit';
+import { ConfigError, env, parseEnv } from '@ecom/service-kit/config';
 
 const schema = z.object({
   PORT: env.port(8080),

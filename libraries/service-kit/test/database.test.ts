@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { createDatabase, isDatabaseUnavailable, migrateToLatest, type Migration } from '@ecom/service-kit';
+import { createDatabase, isDatabaseUnavailable, migrateToLatest, type Migration } from '@ecom/service-kit/db';
 import { createTestDatabase, serviceDatabaseAccount, type TestDatabase } from '@ecom/service-kit/testing';
 
 const migrations: Record<string, Migration> = {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { ConfigError, env, kafkaSecurity, parseEnv, type MskTokenSigner } from '@ecom/service-kit';
+import { ConfigError, env, parseEnv } from '@ecom/service-kit/config';
+import { kafkaSecurity, type MskTokenSigner } from '@ecom/service-kit/kafka';
 
 /** The Kafka variables exactly as a service's config reads them (the kit's `kafkaEnv`). */
 const parseKafkaEnv = (variables: Record<string, string>) => parseEnv(z.object(env.kafkaEnv), variables);

@@ -1,12 +1,6 @@
 import type { Admin, Consumer, Producer } from 'kafkajs';
-import {
-  ACKS_ALL,
-  createKafka,
-  createProducer,
-  readHeader,
-  requestIdHeaders,
-  runWithRequestId,
-} from '@ecom/service-kit';
+import { runWithRequestId } from '@ecom/service-kit/logging';
+import { ACKS_ALL, createKafka, createProducer, readHeader, requestIdHeaders } from '@ecom/service-kit/kafka';
 import { createTestTopic, eventually, testKafka, testLogger, uniqueSuffix } from '@ecom/service-kit/testing';
 
 describe('the shared Kafka factory against the real broker', () => {

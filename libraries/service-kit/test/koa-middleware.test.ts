@@ -1,6 +1,7 @@
 import Koa from 'koa';
 import request from 'supertest';
-import { AppError, errorMiddleware, requestIdMiddleware, unavailableError } from '@ecom/service-kit';
+import { AppError, unavailableError } from '@ecom/service-kit/errors';
+import { errorMiddleware, requestIdMiddleware } from '@ecom/service-kit/http';
 import { testLogger } from '@ecom/service-kit/testing';
 
 function appThatThrows(error: unknown): Koa {
@@ -54,14 +55,16 @@ describe('the Koa error and request-id middleware', () => {
   });
 
   it('when no request id is sent, then one is made and returned in the header and the body', async () => {
-    const response = await request(appThatThrows(new AppError('nope', 'nope', { status: 400 })).callback()).get('/');
+    const response = await request(appThatThrows(new AppError('bad_request', 'nope', { status: 400 })).callback()).get(
+      '/',
+    );
 
     expect(response.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
     expect(response.body.error.request_id).toBe(response.headers['x-request-id']);
   });
 
   it('when the request id sent is not sane (too long, odd characters), then a fresh one replaces it', async () => {
-    const response = await request(appThatThrows(new AppError('nope', 'nope', { status: 400 })).callback())
+    const response = await request(appThatThrows(new AppError('bad_request', 'nope', { status: 400 })).callback())
       .get('/')
       .set('X-Request-Id', 'x'.repeat(500));
 

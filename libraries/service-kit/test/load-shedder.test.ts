@@ -1,4 +1,5 @@
-import { AppError, LoadShedder } from '@ecom/service-kit';
+import { AppError } from '@ecom/service-kit/errors';
+import { LoadShedder } from '@ecom/service-kit/http';
 
 /** A piece of work that runs until the test lets it finish. */
 function gatedWork() {

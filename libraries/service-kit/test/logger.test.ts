@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 
-const kit = path.resolve(__dirname, '../dist/index.js');
+const kit = path.resolve(__dirname, '../dist/logging/index.js');
 
 /** Runs `script` in a node process with the kit's logger; resolves with each stdout line and when it came. */
 function runLogging(script: string): Promise<{ lines: { text: string; atMs: number }[]; exitedAtMs: number }> {

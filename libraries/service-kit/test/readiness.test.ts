@@ -1,4 +1,4 @@
-import { checkReadiness } from '@ecom/service-kit';
+import { checkReadiness } from '@ecom/service-kit/health';
 
 describe('checkReadiness', () => {
   it('when every dependency answers, then the report is ready with each one up', async () => {

@@ -1,13 +1,12 @@
-import type { Logger } from '@ecom/service-kit';
+import type { Logger } from '@ecom/service-kit/logging';
 import {
   releaseAbandonedReservations,
-  type AbandonedIntents,
   type SweepDependencies,
   type SweepResult,
 } from './domain/release-abandoned-reservations.use-case';
 
 export interface IntentSweeperOptions {
-  readonly intents: AbandonedIntents;
+  readonly intents: SweepDependencies['intents'];
   readonly stock: SweepDependencies['stock'];
   readonly abandonedAfterMs: number;
   readonly intervalMs: number;

@@ -1,7 +1,13 @@
 import { z } from 'zod';
-import { TOPICS, env, kafkaSecurity, parseEnv } from '@ecom/service-kit';
+import { env, parseEnv } from '@ecom/service-kit/config';
+import { TOPICS, kafkaSecurity } from '@ecom/service-kit/kafka';
 
-const schema = z.object({
+/**
+ * The variables the order service and its worker read: names, types and defaults, declared once.
+ * Exported (`@ecom/order-service/config`) so whoever starts the service builds its environment
+ * from these names (libraries/system-launcher) and a misspelt one does not compile.
+ */
+export const configSchema = z.object({
   ORDER_SERVICE_PORT: env.port(8082),
   ORDER_SERVICE_HOST: z.string().default('0.0.0.0'),
   ORDER_WORKER_PORT: env.port(8083),
@@ -45,7 +51,7 @@ export type OrderServiceConfig = ReturnType<typeof loadConfig>;
 
 /** The order service's and worker's settings, read once; throws naming every bad variable. */
 export function loadConfig(source: NodeJS.ProcessEnv = process.env) {
-  const raw = parseEnv(schema, source);
+  const raw = parseEnv(configSchema, source);
   return Object.freeze({
     service: 'order-service',
     port: raw.ORDER_SERVICE_PORT,

@@ -1,20 +1,11 @@
 import type { Server } from 'node:http';
-import {
-  AppError,
-  LoadShedder,
-  closeHttpServer,
-  createLogger,
-  createServiceApp,
-  exitGracefullyOnSignals,
-  listen,
-  runMain,
-  type Logger,
-} from '@ecom/service-kit';
+import { createLogger, type Logger } from '@ecom/service-kit/logging';
+import { closeHttpServer, exitGracefullyOnSignals, listen, runMain } from '@ecom/service-kit/lifecycle';
+import { LoadShedder, createServiceApp } from '@ecom/service-kit/http';
 import { startIntentSweeper } from './abandoned-intent.sweeper';
 import { loadConfig } from './config';
 import { openPlacementWiring } from './placement.wiring';
 import { IdempotencyRepository } from './data/idempotency.repository';
-import { acceptForLater, placeNow } from './domain/order-front-doors.use-case';
 import { orderRoutes } from './http/order.routes';
 import { OrderRequestProducer } from './messaging/order-request.producer';
 import { createOrderMetrics } from './order.metrics';
@@ -35,29 +26,21 @@ export async function start(
   const logger =
     options.logger ??
     createLogger({ service: config.service, level: config.logLevel, bufferBytes: config.logBufferBytes });
-  const { resources, relay, stock, intents, placement, close } = await openPlacementWiring(
+  const { resources, relay, stock, intents, orders, syncPlacement, close } = await openPlacementWiring(
     config,
     logger,
     'order-service',
   );
   const { db, producer, metrics } = resources;
   const orderMetrics = createOrderMetrics(metrics.registry);
-  const requests = new OrderRequestProducer(producer, config.topics.orderRequests, config.kafkaAckTimeoutMs);
-
-  const hooks = {
-    onOutcome: (mode: 'sync' | 'async', outcome: string) => orderMetrics.outcomes.inc({ mode, outcome }),
-  };
-
   const routes = orderRoutes({
-    orders: placement.orders,
-    unitOfWork: placement.unitOfWork,
-    stock,
+    orders,
+    placement: syncPlacement,
+    queue: new OrderRequestProducer(producer, config.topics.orderRequests, config.kafkaAckTimeoutMs),
+    admission: new LoadShedder(config.syncAdmission),
     idempotency: { keys: new IdempotencyRepository(db), ttlMs: config.idempotencyKeyTtlMs },
+    metrics: orderMetrics,
     processingWindowMs: config.processingWindowMs,
-    placeSync: admitted(placeNow(placement, hooks), new LoadShedder(config.syncAdmission), () =>
-      orderMetrics.outcomes.inc({ mode: 'sync', outcome: 'shed' }),
-    ),
-    acceptAsync: acceptForLater((message) => requests.send(message), hooks),
   });
   const app = createServiceApp({
     service: config.service,
@@ -80,17 +63,6 @@ export async function start(
     await close();
   };
   return { server, url, logger, stop };
-}
-
-/** `place`, run under admission control: over capacity it is refused (503) rather than queued. */
-function admitted<T, R>(place: (body: T) => Promise<R>, shedder: LoadShedder, onShed: () => void) {
-  return (body: T) =>
-    shedder
-      .run(() => place(body))
-      .catch((error: unknown) => {
-        if (error instanceof AppError && error.code === 'overloaded') onShed();
-        throw error;
-      });
 }
 
 if (require.main === module) {

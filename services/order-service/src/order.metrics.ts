@@ -1,4 +1,6 @@
-import { Counter, type Registry } from '@ecom/service-kit';
+import { Counter, type Registry } from '@ecom/service-kit/metrics';
+
+export type OrderMetrics = ReturnType<typeof createOrderMetrics>;
 
 /** Counters of the order HTTP service (the worker counts what it processes in the consumer). */
 export function createOrderMetrics(registry: Registry) {

@@ -1,10 +1,13 @@
-import { OutboxRelay, openServiceResources, type Logger, type ServiceResources } from '@ecom/service-kit';
+import type { Logger } from '@ecom/service-kit/logging';
+import { OutboxRelay } from '@ecom/service-kit/outbox';
+import { openServiceResources, type ServiceResources } from '@ecom/service-kit/resources';
 import { ProductServiceClient } from './clients/product-service.client';
 import type { OrderServiceConfig } from './config';
 import { OrderRepository } from './data/order.repository';
 import { PlacementIntentRepository } from './data/placement-intent.repository';
 import { createUnitOfWork } from './data/unit-of-work';
-import type { PlacementDependencies } from './domain/place-orders.use-case';
+import type { AsyncPlacementDependencies } from './domain/place-async-orders.use-case';
+import type { SyncPlacementDependencies } from './domain/place-sync-order.use-case';
 
 /** What both order processes (HTTP service and worker) need to place orders, opened once. */
 export interface PlacementWiring {
@@ -13,7 +16,11 @@ export interface PlacementWiring {
   readonly stock: ProductServiceClient;
   /** Sync placements' intents: written by placement, swept by the HTTP service. */
   readonly intents: PlacementIntentRepository;
-  readonly placement: PlacementDependencies;
+  readonly orders: OrderRepository;
+  /** What the sync use case needs (the HTTP service). */
+  readonly syncPlacement: SyncPlacementDependencies;
+  /** What the async use case needs (the worker). */
+  readonly asyncPlacement: AsyncPlacementDependencies;
   /** Stops the relay, the breaker and the connections (after the caller stopped taking work). */
   close(): Promise<void>;
 }
@@ -41,11 +48,29 @@ export async function openPlacementWiring(
   });
   const stock = new ProductServiceClient({ ...config.productService, logger, registry: metrics.registry });
   const intents = new PlacementIntentRepository(db);
-  const placement: PlacementDependencies = {
-    unitOfWork: createUnitOfWork(db, () => relay.wake()),
-    orders: new OrderRepository(db),
+  const orders = new OrderRepository(db);
+  const unitOfWork = createUnitOfWork(db, () => relay.wake());
+  const syncPlacement: SyncPlacementDependencies = { unitOfWork, stock, intents, ...compensationLogging(logger) };
+  const close = async () => {
+    await relay.stop();
+    stock.shutdown();
+    await resources.close();
+  };
+  return {
+    resources,
+    relay,
     stock,
     intents,
+    orders,
+    syncPlacement,
+    asyncPlacement: { unitOfWork, orders, stock },
+    close,
+  };
+}
+
+/** What a sync placement reports when it leaves work to the intent sweeper. */
+function compensationLogging(logger: Logger): Pick<SyncPlacementDependencies, 'onCompensationFailed' | 'onIntentKept'> {
+  return {
     onCompensationFailed: (orderId, error) =>
       logger.error(
         { err: error, order_id: orderId },
@@ -54,10 +79,4 @@ export async function openPlacementWiring(
     onIntentKept: (orderId, error) =>
       logger.warn({ err: error, order_id: orderId }, 'could not remove a placement intent; the sweeper will'),
   };
-  const close = async () => {
-    await relay.stop();
-    stock.shutdown();
-    await resources.close();
-  };
-  return { resources, relay, stock, intents, placement, close };
 }

@@ -2,7 +2,9 @@
  * `npm run replay-dead-letters` (in services/order-service): sends the dead-lettered order
  * requests back to `order-requests`, once per run of the replay group, e.g. after a bug fix.
  */
-import { createKafka, createLogger, runMain } from '@ecom/service-kit';
+import { createLogger } from '@ecom/service-kit/logging';
+import { runMain } from '@ecom/service-kit/lifecycle';
+import { createKafka } from '@ecom/service-kit/kafka';
 import { loadConfig } from './config';
 import { replayDeadLetters } from './messaging/dead-letter-replay';
 

@@ -1,13 +1,7 @@
 import type { Server } from 'node:http';
-import {
-  closeHttpServer,
-  createLogger,
-  createServiceApp,
-  exitGracefullyOnSignals,
-  listen,
-  runMain,
-  type Logger,
-} from '@ecom/service-kit';
+import { createLogger, type Logger } from '@ecom/service-kit/logging';
+import { closeHttpServer, exitGracefullyOnSignals, listen, runMain } from '@ecom/service-kit/lifecycle';
+import { createServiceApp } from '@ecom/service-kit/http';
 import { loadConfig } from './config';
 import { openPlacementWiring } from './placement.wiring';
 import { OrderWorker } from './messaging/order-request.consumer';
@@ -22,7 +16,7 @@ export interface RunningOrderWorker {
 
 /**
  * The order worker: a consumer group on `order-requests` that places async orders with the same
- * use case as `POST /orders`. Serves /health, /ready and /metrics on its own port.
+ * rules as `POST /orders` (domain/place-async-orders.use-case.ts). Serves /health, /ready and /metrics on its own port.
  */
 export async function startWorker(
   env: NodeJS.ProcessEnv = process.env,
@@ -32,7 +26,7 @@ export async function startWorker(
   const logger =
     options.logger ??
     createLogger({ service: 'order-worker', level: config.logLevel, bufferBytes: config.logBufferBytes });
-  const { resources, relay, placement, close } = await openPlacementWiring(config, logger, 'order-worker');
+  const { resources, relay, asyncPlacement, close } = await openPlacementWiring(config, logger, 'order-worker');
   const { kafka, producer, admin, metrics } = resources;
   const consumer = kafka.consumer({ groupId: config.worker.group, sessionTimeout: 10_000, heartbeatInterval: 1_000 });
   await consumer.connect();
@@ -40,7 +34,7 @@ export async function startWorker(
   const worker = new OrderWorker({
     consumer,
     producer,
-    placement,
+    placement: asyncPlacement,
     topic: config.topics.orderRequests,
     deadLetterTopic: config.topics.deadLetters,
     concurrency: config.worker.concurrency,

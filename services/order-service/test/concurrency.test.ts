@@ -1,4 +1,4 @@
-import { findStockImbalances } from '../../product-service/src/data/reservation.repository';
+import { findStockImbalances } from '@ecom/product-service/testing';
 import { eventually } from '@ecom/service-kit/testing';
 import {
   pendingUnits,

@@ -1,5 +1,5 @@
 import type { Consumer, KafkaMessage, Producer } from 'kafkajs';
-import { createProducer, readHeader } from '@ecom/service-kit';
+import { createProducer, readHeader } from '@ecom/service-kit/kafka';
 import { eventually, testKafka, uniqueSuffix } from '@ecom/service-kit/testing';
 import { newOrderId } from '../src/domain/order-id';
 import { replayDeadLetters } from '../src/messaging/dead-letter-replay';

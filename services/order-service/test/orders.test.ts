@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { findStockImbalances } from '../../product-service/src/data/reservation.repository';
+import { findStockImbalances } from '@ecom/product-service/testing';
 import { startOrderSystem, type OrderSystemUnderTest } from './support/order-system.harness';
 
 describe('placing and reading orders (real MySQL, Kafka and product service)', () => {

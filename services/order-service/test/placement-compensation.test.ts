@@ -1,22 +1,22 @@
-import { AppError, unavailableError } from '@ecom/service-kit';
-import type { OrderRepository } from '../src/data/order.repository';
-import type { UnitOfWork } from '../src/data/unit-of-work';
+import { AppError, unavailableError } from '@ecom/service-kit/errors';
 import type { OrderRequest } from '../src/domain/order';
-import { placeOrders, type StockReservations } from '../src/domain/place-orders.use-case';
+import { placeAsyncOrders } from '../src/domain/place-async-orders.use-case';
+import { placeSyncOrder } from '../src/domain/place-sync-order.use-case';
+import type { StockReservations, UnitOfWork } from '../src/domain/ports';
 
 /**
  * Found by reliability/ (Kafka restarted under load): a sync reservation that timed out at the
  * order service had committed at the product service, and its units stayed reserved for an order
- * that was never stored. Placement itself is driven here with the product service's answers faked.
+ * that was never stored. Placement itself is driven here with the product service's answers faked
+ * (the use cases against real MySQL and the real product service are in placement-intents.test.ts).
  */
-describe('placing a sync order when the reservation call fails', () => {
-  const request = (mode: OrderRequest['mode']): OrderRequest => ({
-    order_id: `0190a3b2-0000-7000-8000-00000000000${mode === 'sync' ? 1 : 2}`,
-    user_id: 1,
-    items: [{ product_id: 1, quantity: 1 }],
-    mode,
+describe('placing an order when the reservation call fails', () => {
+  const body = { user_id: 1, items: [{ product_id: 1, quantity: 1 }] };
+  const asyncRequest: OrderRequest = {
+    ...body,
+    order_id: '0190a3b2-0000-7000-8000-000000000002',
     accepted_at: new Date(),
-  });
+  };
 
   const timeout = () => Object.assign(new Error('The operation was aborted due to timeout'), { name: 'TimeoutError' });
 
@@ -28,52 +28,57 @@ describe('placing a sync order when the reservation call fails', () => {
       release: async (orderId) => {
         if (options.releaseFails) throw new Error('product service unreachable');
         released.push(orderId);
+        return { items: [] };
       },
       mayHaveReserved: (error) => (error.cause as Error | undefined)?.name === 'TimeoutError',
     };
-    const orders = { findExistingIds: async () => new Set<string>() } as unknown as OrderRepository;
-    const unitOfWork = (() => Promise.reject(new Error('nothing to store'))) as unknown as UnitOfWork;
+    const unitOfWork: UnitOfWork = async (work) =>
+      work({
+        orders: { findById: async () => undefined, insertMany: async () => undefined, updateStatus: async () => {} },
+        completeIntents: async () => 0,
+        addEvents: async () => undefined,
+      });
     const deps = {
       stock,
-      orders,
       unitOfWork,
+      orders: { findExistingIds: async () => new Set<string>() },
       intents: {
         record: async (orderIds: readonly string[]) => void intents.recorded.push(...orderIds),
-        forget: async (orderId: string) => void intents.forgotten.push(orderId),
+        forget: async (orderId: string) => Boolean(intents.forgotten.push(orderId)),
+        findOlderThan: async () => [],
+        claim: async () => false,
       },
     };
     return { deps, released, intents };
   }
 
-  it('when the outcome is unknown (timeout), then the sync order is retried later, its reservation released and its intent removed', async () => {
+  it('when the outcome is unknown (timeout), then the sync order gets 503, its reservation is released and its intent removed', async () => {
     const { deps, released, intents } = placementWith(unavailableError('product-service', timeout()));
 
-    const [result] = await placeOrders(deps, [request('sync')]);
+    await expect(placeSyncOrder(deps, body)).rejects.toMatchObject({ status: 503, retriable: true });
 
-    expect(result!.kind).toBe('retry');
-    expect(released).toEqual([request('sync').order_id]);
-    expect(intents).toEqual({ recorded: [request('sync').order_id], forgotten: [request('sync').order_id] });
+    const [orderId] = intents.recorded;
+    expect(released).toEqual([orderId]);
+    expect(intents).toEqual({ recorded: [orderId], forgotten: [orderId] });
   });
 
   it('when the outcome is unknown and the release fails too, then the intent stays for the sweeper', async () => {
     const { deps, intents } = placementWith(unavailableError('product-service', timeout()), { releaseFails: true });
     const failedReleases: string[] = [];
 
-    const [result] = await placeOrders({ ...deps, onCompensationFailed: (id) => failedReleases.push(id) }, [
-      request('sync'),
-    ]);
+    const placing = placeSyncOrder({ ...deps, onCompensationFailed: (id) => failedReleases.push(id) }, body);
 
-    expect(result!.kind).toBe('retry');
-    expect(failedReleases).toEqual([request('sync').order_id]);
-    expect(intents).toEqual({ recorded: [request('sync').order_id], forgotten: [] });
+    await expect(placing).rejects.toMatchObject({ status: 503, retriable: true });
+    expect(failedReleases).toEqual(intents.recorded);
+    expect(intents.forgotten).toEqual([]);
   }, 10_000);
 
   it('when an async order times out, then nothing is released and no intent is involved: its redelivery reuses the reservation', async () => {
     const { deps, released, intents } = placementWith(unavailableError('product-service', timeout()));
 
-    const [result] = await placeOrders(deps, [request('async')]);
+    const [placement] = await placeAsyncOrders(deps, [asyncRequest]);
 
-    expect(result!.kind).toBe('retry');
+    expect(placement).toMatchObject({ request: asyncRequest, outcome: 'retry' });
     expect(released).toEqual([]);
     expect(intents).toEqual({ recorded: [], forgotten: [] });
   });
@@ -83,20 +88,18 @@ describe('placing a sync order when the reservation call fails', () => {
       unavailableError('product-service', new Error('Breaker is open')),
     );
 
-    const [result] = await placeOrders(deps, [request('sync')]);
+    await expect(placeSyncOrder(deps, body)).rejects.toMatchObject({ status: 503 });
 
-    expect(result!.kind).toBe('retry');
     expect(released).toEqual([]);
-    expect(intents.forgotten).toEqual([request('sync').order_id]);
+    expect(intents.forgotten).toEqual(intents.recorded);
   });
 
-  it('when the product service refuses (insufficient stock), then nothing was reserved, nothing is released and the intent is removed', async () => {
+  it('when the product service refuses (insufficient stock), then the refusal is thrown, nothing is released and the intent is removed', async () => {
     const { deps, released, intents } = placementWith(new AppError('insufficient_stock', 'short', { status: 409 }));
 
-    const [result] = await placeOrders(deps, [request('sync')]);
+    await expect(placeSyncOrder(deps, body)).rejects.toMatchObject({ code: 'insufficient_stock', status: 409 });
 
-    expect(result!.kind).toBe('refused');
     expect(released).toEqual([]);
-    expect(intents.forgotten).toEqual([request('sync').order_id]);
+    expect(intents.forgotten).toEqual(intents.recorded);
   });
 });

@@ -1,11 +1,9 @@
-import { AppError } from '@ecom/service-kit';
+import { AppError } from '@ecom/service-kit/errors';
 import { testLogger } from '@ecom/service-kit/testing';
 import { ProductServiceClient } from '../src/clients/product-service.client';
-import { OrderRepository } from '../src/data/order.repository';
 import { PlacementIntentRepository } from '../src/data/placement-intent.repository';
 import { createUnitOfWork } from '../src/data/unit-of-work';
-import { newOrderId } from '../src/domain/order-id';
-import { placeOrders, type PlacementDependencies } from '../src/domain/place-orders.use-case';
+import { placeSyncOrder, type SyncPlacementDependencies } from '../src/domain/place-sync-order.use-case';
 import { releaseAbandonedReservations } from '../src/domain/release-abandoned-reservations.use-case';
 import { reservedUnits, startOrderSystem, type OrderSystemUnderTest } from './support/order-system.harness';
 
@@ -67,17 +65,19 @@ describe('placement intents of sync orders', () => {
     }
   });
 
-  /** The real placement, with a sweeper acting between the reservation and the order's write. */
+  /** The real placement, with a sweeper acting between the reservation and the order's write; `placed` learns the order id. */
   function placementInterruptedBy(
     sweeper: (orderId: string) => Promise<unknown>,
     options: { releaseFails?: boolean } = {},
-  ): PlacementDependencies {
+  ): SyncPlacementDependencies & { readonly placed: string[] } {
+    const placed: string[] = [];
     return {
+      placed,
       unitOfWork: createUnitOfWork(sut.db),
-      orders: new OrderRepository(sut.db),
       intents: new PlacementIntentRepository(sut.db),
       stock: {
         reserve: async (orderId, items) => {
+          placed.push(orderId);
           const reservation = await stock.reserve(orderId, items);
           await sweeper(orderId);
           return reservation;
@@ -97,13 +97,7 @@ describe('placement intents of sync orders', () => {
       { intents: new PlacementIntentRepository(sut.db), stock, abandonedAfterMs: 0 },
       new Date(Date.now() + 1_000),
     );
-  const syncRequest = (orderId: string, productId: number) => ({
-    order_id: orderId,
-    user_id: 8,
-    items: [{ product_id: productId, quantity: 3 }],
-    mode: 'sync' as const,
-    accepted_at: new Date(),
-  });
+  const syncBody = (productId: number) => ({ user_id: 8, items: [{ product_id: productId, quantity: 3 }] });
 
   it.each([
     ['only claimed it (its own release still to come)', claimOnly],
@@ -112,12 +106,13 @@ describe('placement intents of sync orders', () => {
     'when the sweeper %s before the order write, then the write is refused (503), no order exists and the stock is released',
     async (_what, sweeper) => {
       const productId = await sut.createProduct(10);
-      const orderId = newOrderId();
+      const deps = placementInterruptedBy(sweeper);
 
-      const placing = placeOrders(placementInterruptedBy(sweeper), [syncRequest(orderId, productId)]);
+      const placing = placeSyncOrder(deps, syncBody(productId));
 
       await expect(placing).rejects.toMatchObject({ code: 'placement_abandoned', status: 503, retriable: true });
       await expect(placing).rejects.toBeInstanceOf(AppError);
+      const [orderId] = deps.placed;
       expect(await sut.db('orders').where({ id: orderId }).first()).toBeUndefined();
       expect(await sut.stockOf(productId)).toBe(10);
       expect(await reservedUnits(sut.product, productId)).toBe(0);
@@ -127,13 +122,12 @@ describe('placement intents of sync orders', () => {
 
   it('when the sweeper claimed the intent and the order service cannot release either, then the write is refused and the sweep releases the stock', async () => {
     const productId = await sut.createProduct(10);
-    const orderId = newOrderId();
+    const deps = placementInterruptedBy(claimOnly, { releaseFails: true });
 
-    const placing = placeOrders(placementInterruptedBy(claimOnly, { releaseFails: true }), [
-      syncRequest(orderId, productId),
-    ]);
+    const placing = placeSyncOrder(deps, syncBody(productId));
 
     await expect(placing).rejects.toMatchObject({ code: 'placement_abandoned', status: 503 });
+    const [orderId] = deps.placed;
     expect(await sut.db('orders').where({ id: orderId }).first()).toBeUndefined();
     expect(await sut.stockOf(productId)).toBe(7); // still held: only the sweeper can give it back now
     expect(await sut.db('placement_intents').where({ order_id: orderId }).first()).toMatchObject({

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { eventually } from '@ecom/service-kit/testing';
-import { findStockImbalances } from '../../product-service/src/data/reservation.repository';
+import { findStockImbalances } from '@ecom/product-service/testing';
 import {
   pendingUnits,
   reservedUnits,

@@ -1,7 +1,13 @@
 import { z } from 'zod';
-import { TOPICS, env, kafkaSecurity, parseEnv } from '@ecom/service-kit';
+import { env, parseEnv } from '@ecom/service-kit/config';
+import { TOPICS, kafkaSecurity } from '@ecom/service-kit/kafka';
 
-const schema = z.object({
+/**
+ * The variables the product service reads: names, types and defaults (its database account's
+ * included), declared once. Exported (`@ecom/product-service/config`) so whoever starts the service
+ * builds its environment from these names (libraries/system-launcher).
+ */
+export const configSchema = z.object({
   PRODUCT_SERVICE_PORT: env.port(8081),
   PRODUCT_SERVICE_HOST: z.string().default('0.0.0.0'),
   LOG_LEVEL: env.logLevel,
@@ -17,7 +23,7 @@ export type ProductServiceConfig = ReturnType<typeof loadConfig>;
 
 /** The product service's settings, read from the environment once; throws naming bad variables. */
 export function loadConfig(source: NodeJS.ProcessEnv = process.env) {
-  const raw = parseEnv(schema, source);
+  const raw = parseEnv(configSchema, source);
   return Object.freeze({
     service: 'product-service',
     port: raw.PRODUCT_SERVICE_PORT,

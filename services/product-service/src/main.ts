@@ -1,15 +1,9 @@
 import type { Server } from 'node:http';
-import {
-  OutboxRelay,
-  closeHttpServer,
-  createLogger,
-  createServiceApp,
-  exitGracefullyOnSignals,
-  listen,
-  openServiceResources,
-  runMain,
-  type Logger,
-} from '@ecom/service-kit';
+import { createLogger, type Logger } from '@ecom/service-kit/logging';
+import { closeHttpServer, exitGracefullyOnSignals, listen, runMain } from '@ecom/service-kit/lifecycle';
+import { createServiceApp } from '@ecom/service-kit/http';
+import { OutboxRelay } from '@ecom/service-kit/outbox';
+import { openServiceResources } from '@ecom/service-kit/resources';
 import { loadConfig } from './config';
 import { ProductRepository } from './data/product.repository';
 import { createUnitOfWork } from './data/unit-of-work';

@@ -2,7 +2,9 @@
  * Puts a few demo products in an empty catalogue (the first `npm start`), through the same use
  * case as the API, so they also appear as product.created events. Does nothing when products exist.
  */
-import { createDatabase, createLogger, runMain } from '@ecom/service-kit';
+import { createLogger } from '@ecom/service-kit/logging';
+import { runMain } from '@ecom/service-kit/lifecycle';
+import { createDatabase } from '@ecom/service-kit/db';
 import { loadConfig } from './config';
 import { createUnitOfWork } from './data/unit-of-work';
 import { createProduct } from './domain/manage-products.use-case';

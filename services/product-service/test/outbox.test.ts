@@ -1,5 +1,6 @@
 import type { Consumer, KafkaMessage } from 'kafkajs';
-import { eventEnvelopeSchema, readHeader } from '@ecom/service-kit';
+import { readHeader } from '@ecom/service-kit/kafka';
+import { eventEnvelopeSchema } from '@ecom/service-kit/outbox';
 import { eventually, testKafka, uniqueSuffix } from '@ecom/service-kit/testing';
 import { demoProduct, startProductService, type ProductServiceUnderTest } from './support/product-service.harness';
 

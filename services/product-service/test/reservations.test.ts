@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { findStockImbalances } from '../src/data/reservation.repository';
+import { findStockImbalances } from '../src/data/stock-conservation.query';
 import { demoProduct, startProductService, type ProductServiceUnderTest } from './support/product-service.harness';
 
 describe('stock reservation (real MySQL)', () => {

@@ -15,3 +15,8 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   const { code, name } = error as { code?: unknown; name?: unknown };
   return name === 'KnexTimeoutError' || (typeof code === 'string' && unavailableCodes.has(code));
 }
+
+/** True when an INSERT hit a primary or unique key that exists already. */
+export function isDuplicateKeyError(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === 'ER_DUP_ENTRY';
+}

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { isDatabaseUnavailable } from '../db/database-errors';
+import type { ErrorCode } from './error-codes';
 
 /** One problem with one field of a request, e.g. `{ field: "items.0.quantity", message: "..." }`. */
 export interface ErrorDetail {
@@ -33,7 +34,7 @@ export class AppError extends Error {
   readonly details: readonly ErrorDetail[];
 
   constructor(
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
     options: AppErrorOptions = {},
   ) {

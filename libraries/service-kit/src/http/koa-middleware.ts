@@ -1,6 +1,7 @@
 import type Koa from 'koa';
 import type { Logger } from 'pino';
 import { AppError, toAppError } from '../errors/app-error';
+import type { ErrorCode } from '../errors/error-codes';
 import { errorHeaders, toErrorBody } from '../errors/error-body';
 import { REQUEST_ID_HEADER, currentRequestId, resolveRequestId, runWithRequestId } from '../logging/request-context';
 
@@ -58,7 +59,7 @@ function fromKoaError(raw: unknown): AppError {
   return toAppError(raw);
 }
 
-function httpErrorCode(status: number, type: unknown): string {
+function httpErrorCode(status: number, type: unknown): ErrorCode {
   if (status === 413) return 'payload_too_large';
   if (status === 415) return 'unsupported_media_type';
   if (type === 'entity.parse.failed' || status === 400) return 'malformed_request';

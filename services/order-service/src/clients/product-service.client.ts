@@ -1,13 +1,9 @@
 import CircuitBreaker from 'opossum';
-import type { Logger } from '@ecom/service-kit';
-import { Gauge, type Registry } from '@ecom/service-kit';
-import { AppError, REQUEST_ID_HEADER, currentRequestId, unavailableError } from '@ecom/service-kit';
-
-export interface ReservedLine {
-  readonly product_id: number;
-  readonly quantity: number;
-  readonly unit_price: string;
-}
+import type { Logger } from '@ecom/service-kit/logging';
+import { Gauge, type Registry } from '@ecom/service-kit/metrics';
+import { AppError, isErrorCode, unavailableError } from '@ecom/service-kit/errors';
+import { REQUEST_ID_HEADER, currentRequestId } from '@ecom/service-kit/logging';
+import type { ReservedLine, StockReservations } from '../domain/ports';
 
 export interface ReservationResult {
   readonly order_id: string;
@@ -34,7 +30,7 @@ interface Call {
  * Business answers (409 short stock, 422 unknown product) pass through and never trip it.
  * Instances in `urls` are used in turn.
  */
-export class ProductServiceClient {
+export class ProductServiceClient implements StockReservations {
   readonly #breaker: CircuitBreaker<[Call], unknown>;
   readonly #urls: readonly string[];
   #next = 0;
@@ -108,11 +104,13 @@ export class ProductServiceClient {
       body: body === undefined ? undefined : JSON.stringify(body),
       signal: AbortSignal.timeout(timeoutMs),
     });
-    const payload = (await response.json()) as { error?: { code: string; message: string; details: [] } };
+    const payload = (await response.json()) as { error?: { code: unknown; message: string; details: [] } };
     if (response.ok) return payload;
     if (response.status === 409 || response.status === 422) {
-      const { code, message, details } = payload.error!;
-      return Promise.reject(new AppError(code, message, { status: response.status, details }));
+      // A refusal passes through as it is; one whose code this version does not know keeps its status.
+      const { code, message, details } = payload.error ?? { code: undefined, message: 'refused', details: [] };
+      const known = isErrorCode(code) ? code : 'request_refused';
+      return Promise.reject(new AppError(known, message, { status: response.status, details }));
     }
     throw new Error(`product-service answered ${response.status} to ${path}: ${payload.error?.code ?? ''}`);
   }

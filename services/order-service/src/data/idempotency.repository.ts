@@ -1,17 +1,9 @@
 import type { Knex } from 'knex';
-
-export interface StoredResponse {
-  readonly status: number;
-  readonly body: unknown;
-}
-
-export type KeyClaim =
-  | { readonly outcome: 'claimed' }
-  | { readonly outcome: 'in_flight'; readonly fingerprint: string }
-  | { readonly outcome: 'completed'; readonly fingerprint: string; readonly response: StoredResponse };
+import { isDuplicateKeyError } from '@ecom/service-kit/db';
+import type { IdempotencyKeys, KeyClaim, StoredResponse } from '../http/idempotent-request';
 
 /** Idempotency keys in MySQL. Claiming is one INSERT: the primary key decides who wins a race. */
-export class IdempotencyRepository {
+export class IdempotencyRepository implements IdempotencyKeys {
   constructor(private readonly db: Knex) {}
 
   async claim(key: string, fingerprint: string, now: Date, ttlMs: number): Promise<KeyClaim> {
@@ -26,7 +18,7 @@ export class IdempotencyRepository {
         });
         return { outcome: 'claimed' };
       } catch (error) {
-        if ((error as { code?: string }).code !== 'ER_DUP_ENTRY') throw error;
+        if (!isDuplicateKeyError(error)) throw error;
       }
       const row = await this.db('idempotency_keys').where({ idempotency_key: key }).first();
       if (!row) continue; // released meanwhile: try to claim again

@@ -1,5 +1,7 @@
 import type { Knex } from 'knex';
-import type { Order, OrderItem, OrderMode, OrderStatus } from '../domain/order';
+import { isDuplicateKeyError } from '@ecom/service-kit/db';
+import type { NewOrder, Order, OrderItem, OrderMode, OrderStatus } from '../domain/order';
+import { DuplicateOrderError, type OrderFilter, type OrderReader, type OrderWriter } from '../domain/ports';
 
 interface OrderRow {
   id: string;
@@ -10,25 +12,6 @@ interface OrderRow {
   rejection_reason: string | null;
   created_at: Date;
   updated_at: Date;
-}
-
-/** An order to insert: the row and its lines. */
-export interface NewOrder {
-  readonly id: string;
-  readonly user_id: number;
-  readonly status: 'pending' | 'rejected';
-  readonly mode: OrderMode;
-  readonly items: readonly OrderItem[];
-  readonly total_amount: string | null;
-  readonly rejection_reason: string | null;
-  readonly accepted_at: Date;
-}
-
-export interface OrderFilter {
-  readonly userId?: number;
-  readonly status?: OrderStatus;
-  readonly afterId?: string;
-  readonly limit: number;
 }
 
 const orderColumns = [
@@ -43,15 +26,19 @@ const orderColumns = [
 ];
 
 /** Orders in MySQL; works on the knex instance or transaction it was built with. */
-export class OrderRepository {
+export class OrderRepository implements OrderReader, OrderWriter {
   constructor(private readonly db: Knex | Knex.Transaction) {}
 
   /** Inserts orders and their lines with two multi-row statements (the worker inserts in batches). */
   async insertMany(orders: readonly NewOrder[], now: Date): Promise<void> {
     if (orders.length === 0) return;
-    await this.db('orders').insert(
-      orders.map(({ items: _items, ...order }) => ({ ...order, created_at: now, updated_at: now })),
-    );
+    try {
+      await this.db('orders').insert(
+        orders.map(({ items: _items, ...order }) => ({ ...order, created_at: now, updated_at: now })),
+      );
+    } catch (error) {
+      throw isDuplicateKeyError(error) ? new DuplicateOrderError(error) : error;
+    }
     const lines = orders.flatMap((order) => order.items.map((item) => ({ order_id: order.id, ...item })));
     if (lines.length > 0) await this.db('order_items').insert(lines);
   }

@@ -1,12 +1,5 @@
 import type { Knex } from 'knex';
-
-export type PlacementIntentState = 'reserving' | 'abandoned';
-
-export interface PlacementIntent {
-  readonly order_id: string;
-  readonly state: PlacementIntentState;
-  readonly created_at: Date;
-}
+import type { PlacementIntent, PlacementIntents } from '../domain/ports';
 
 const TABLE = 'placement_intents';
 
@@ -17,7 +10,7 @@ const TABLE = 'placement_intents';
  * `abandoned` in one conditional UPDATE, so of an order's write and a sweeper (or two sweepers)
  * exactly one wins. Works on the knex instance or transaction it was built with.
  */
-export class PlacementIntentRepository {
+export class PlacementIntentRepository implements PlacementIntents {
   constructor(private readonly db: Knex | Knex.Transaction) {}
 
   /** One multi-row INSERT: all of them are recorded, or none. */

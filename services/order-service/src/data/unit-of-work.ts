@@ -1,26 +1,25 @@
 import type { Knex } from 'knex';
-import { addToOutbox, inTransaction, type OutgoingEvent } from '@ecom/service-kit';
+import { inTransaction } from '@ecom/service-kit/db';
+import { addToOutbox } from '@ecom/service-kit/outbox';
+import type { UnitOfWork } from '../domain/ports';
+import { toOutgoingEvent } from '../messaging/order-events';
 import { OrderRepository } from './order.repository';
 import { PlacementIntentRepository } from './placement-intent.repository';
 
-export interface OrderRepositories {
-  readonly orders: OrderRepository;
-  readonly intents: PlacementIntentRepository;
-  addEvents(events: readonly OutgoingEvent[]): Promise<void>;
-}
-
-/** Runs `work` in one transaction: orders, lines, their outbox events and the end of their intents commit together. */
-export type UnitOfWork = <T>(work: (repositories: OrderRepositories) => Promise<T>) => Promise<T>;
-
+/**
+ * The order service's transactions: orders and lines, the end of placement intents and the
+ * events (into the outbox) commit together; `afterCommit` (the relay's wake-up) runs once committed.
+ */
 export function createUnitOfWork(db: Knex, afterCommit: () => void = () => undefined): UnitOfWork {
   return async (work) => {
-    const result = await inTransaction(db, (trx) =>
-      work({
+    const result = await inTransaction(db, (trx) => {
+      const intents = new PlacementIntentRepository(trx);
+      return work({
         orders: new OrderRepository(trx),
-        intents: new PlacementIntentRepository(trx),
-        addEvents: (events) => addToOutbox(trx, events),
-      }),
-    );
+        completeIntents: (orderIds) => intents.completeReserving(orderIds),
+        addEvents: (events) => addToOutbox(trx, events.map(toOutgoingEvent)),
+      });
+    });
     afterCommit();
     return result;
   };

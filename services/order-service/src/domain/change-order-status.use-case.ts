@@ -1,8 +1,6 @@
-import { AppError, notFoundError } from '@ecom/service-kit';
-import type { UnitOfWork } from '../data/unit-of-work';
-import { orderStatusChanged } from '../messaging/order-events';
+import { AppError, notFoundError } from '@ecom/service-kit/errors';
 import { NEXT_STATUSES, canMove, type Order, type OrderStatus } from './order';
-import type { StockReservations } from './place-orders.use-case';
+import type { StockReservations, UnitOfWork } from './ports';
 
 /**
  * Moves an order along its lifecycle. Cancelling gives its stock back exactly once: the status
@@ -11,7 +9,7 @@ import type { StockReservations } from './place-orders.use-case';
  */
 export async function changeOrderStatus(
   unitOfWork: UnitOfWork,
-  stock: StockReservations,
+  stock: Pick<StockReservations, 'release'>,
   orderId: string,
   to: OrderStatus,
   now = new Date(),
@@ -19,15 +17,15 @@ export async function changeOrderStatus(
   const changed = await unitOfWork(async ({ orders, addEvents }) => {
     const order = await orders.findById(orderId, { forUpdate: true });
     if (!order) throw notFoundError('Order', orderId);
-    if (order.status === to && to === 'cancelled') return { order, from: order.status };
+    if (order.status === to && to === 'cancelled') return order;
     if (!canMove(order.status, to)) throw invalidTransition(order, to);
     await orders.updateStatus(orderId, to, now);
     const updated = { ...order, status: to, updated_at: now.toISOString() };
-    await addEvents([orderStatusChanged(updated, order.status)]);
-    return { order: updated, from: order.status };
+    await addEvents([{ type: 'order.status_changed', order: updated, from: order.status }]);
+    return updated;
   });
   if (to === 'cancelled') await stock.release(orderId);
-  return changed.order;
+  return changed;
 }
 
 function invalidTransition(order: Order, to: OrderStatus): AppError {

@@ -21,16 +21,36 @@ export interface Order {
   readonly updated_at: string;
 }
 
-/** What a client asks for; the same shape for sync requests and async messages. */
-export interface OrderRequest {
-  readonly order_id: string;
+export interface RequestedItem {
+  readonly product_id: number;
+  readonly quantity: number;
+}
+
+/** What a client asks for, in either mode. */
+export interface OrderBody {
   readonly user_id: number;
-  readonly items: readonly { readonly product_id: number; readonly quantity: number }[];
-  readonly mode: OrderMode;
-  /** When the order was accepted (async: the 202), for end-to-end latency. */
+  readonly items: readonly RequestedItem[];
+}
+
+/** An accepted async order on its way to the worker: the client's body, its id and when it was accepted. */
+export interface OrderRequest extends OrderBody {
+  readonly order_id: string;
+  /** When the order was accepted (the 202), for end-to-end latency. */
   readonly accepted_at: Date;
   /** The request id of the HTTP request that accepted it, so the worker's logs and calls carry it. */
   readonly request_id?: string;
+}
+
+/** An order about to be written: the row and its lines. */
+export interface NewOrder {
+  readonly id: string;
+  readonly user_id: number;
+  readonly status: 'pending' | 'rejected';
+  readonly mode: OrderMode;
+  readonly items: readonly OrderItem[];
+  readonly total_amount: string | null;
+  readonly rejection_reason: string | null;
+  readonly accepted_at: Date;
 }
 
 /** The lifecycle: which status may follow which. Rejected, cancelled and delivered are final. */

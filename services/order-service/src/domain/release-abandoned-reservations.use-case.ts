@@ -1,18 +1,9 @@
-import type { PlacementIntent } from '../data/placement-intent.repository';
-
-/** The intents as the sweep sees them (PlacementIntentRepository). */
-export interface AbandonedIntents {
-  findOlderThan(cutoff: Date, limit: number): Promise<readonly PlacementIntent[]>;
-  /** `reserving` → `abandoned`; true when this call made the change. */
-  claim(orderId: string): Promise<boolean>;
-  /** True when this call deleted it. */
-  forget(orderId: string): Promise<boolean>;
-}
+import type { PlacementIntents, StockReservations } from './ports';
 
 export interface SweepDependencies {
-  readonly intents: AbandonedIntents;
+  readonly intents: Pick<PlacementIntents, 'findOlderThan' | 'claim' | 'forget'>;
   /** Idempotent; the product service records a release even before a late reservation and refuses that one. */
-  readonly stock: { release(orderId: string): Promise<{ readonly items: readonly ReleasedLine[] }> };
+  readonly stock: Pick<StockReservations, 'release'>;
   /** An intent this old belongs to a sync placement that is not coming back (its process died). */
   readonly abandonedAfterMs: number;
   readonly batchSize?: number;

@@ -1,13 +1,16 @@
 import Router from '@koa/router';
 import type Koa from 'koa';
-import { AppError, currentRequestId, notFoundError, requestBody, validationError } from '@ecom/service-kit';
-import type { OrderRepository } from '../data/order.repository';
-import type { StoredResponse } from '../data/idempotency.repository';
-import { runIdempotently, type IdempotencySettings } from '../domain/idempotent-request';
-import { orderIdTime } from '../domain/order-id';
+import { AppError, notFoundError, validationError } from '@ecom/service-kit/errors';
+import { LoadShedder, requestBody } from '@ecom/service-kit/http';
+import { currentRequestId } from '@ecom/service-kit/logging';
+import { acceptAsyncOrder } from '../domain/accept-async-order.use-case';
 import { changeOrderStatus } from '../domain/change-order-status.use-case';
-import type { UnitOfWork } from '../data/unit-of-work';
-import type { StockReservations } from '../domain/place-orders.use-case';
+import type { Order } from '../domain/order';
+import { orderIdTime } from '../domain/order-id';
+import { placeSyncOrder, type SyncPlacementDependencies } from '../domain/place-sync-order.use-case';
+import type { OrderReader, OrderRequestQueue } from '../domain/ports';
+import type { OrderMetrics } from '../order.metrics';
+import { runIdempotently, type IdempotencySettings, type StoredResponse } from './idempotent-request';
 import {
   changeStatusBody,
   idempotencyKeyHeader,
@@ -18,22 +21,23 @@ import {
 } from './order.schemas';
 
 export interface OrderRouteDependencies {
-  readonly orders: OrderRepository;
-  readonly unitOfWork: UnitOfWork;
-  readonly stock: StockReservations;
+  readonly orders: OrderReader;
+  /** Sync placement; its unit of work and stock also serve status changes. */
+  readonly placement: SyncPlacementDependencies;
+  /** Where async orders wait for the worker (Kafka). */
+  readonly queue: OrderRequestQueue;
+  /** Admission control of sync orders: over capacity they are refused (503) rather than queued. */
+  readonly admission: LoadShedder;
   readonly idempotency: IdempotencySettings;
+  readonly metrics: OrderMetrics;
   readonly processingWindowMs: number;
-  /** Places one order now; resolves with the 201 response. */
-  readonly placeSync: (body: PlaceOrderBody) => Promise<StoredResponse>;
-  /** Hands one order to Kafka; resolves with the 202 response once the broker acknowledged it. */
-  readonly acceptAsync: (body: PlaceOrderBody) => Promise<StoredResponse>;
 }
 
 /** The public order API: /orders. */
 export function orderRoutes(deps: OrderRouteDependencies): Router {
   const router = new Router({ prefix: '/orders' });
-  router.post('/', (ctx) => placeVia(ctx, deps, 'POST /orders', deps.placeSync));
-  router.post('/async', (ctx) => placeVia(ctx, deps, 'POST /orders/async', deps.acceptAsync));
+  router.post('/', (ctx) => answerOnce(ctx, deps, 'POST /orders', (body) => placeNow(deps, body)));
+  router.post('/async', (ctx) => answerOnce(ctx, deps, 'POST /orders/async', (body) => acceptForLater(deps, body)));
   router.get('/', async (ctx) => {
     const query = parse(listOrdersQuery, ctx.query);
     const items = await deps.orders.list({
@@ -60,22 +64,48 @@ export function orderRoutes(deps: OrderRouteDependencies): Router {
   router.put('/:id/status', async (ctx) => {
     const id = parse(orderIdParam, ctx.params['id'], 'The order id is invalid');
     const { status } = parse(changeStatusBody, requestBody(ctx));
-    ctx.body = await changeOrderStatus(deps.unitOfWork, deps.stock, id, status);
+    ctx.body = await changeOrderStatus(deps.placement.unitOfWork, deps.placement.stock, id, status);
   });
   return router;
 }
 
-async function placeVia(
+/** 201 with the order once committed, under admission control; refusals and 503s are thrown. */
+async function placeNow(deps: OrderRouteDependencies, body: PlaceOrderBody): Promise<StoredResponse> {
+  let order: Order;
+  try {
+    order = await deps.admission.run(() => placeSyncOrder(deps.placement, body));
+  } catch (error) {
+    const outcome = error instanceof AppError && error.code === 'overloaded' ? 'shed' : refusalOf(error);
+    if (outcome) deps.metrics.outcomes.inc({ mode: 'sync', outcome });
+    throw error;
+  }
+  deps.metrics.outcomes.inc({ mode: 'sync', outcome: 'placed' });
+  return { status: 201, body: order };
+}
+
+function refusalOf(error: unknown): 'refused' | undefined {
+  return error instanceof AppError && error.status < 500 && !error.retriable ? 'refused' : undefined;
+}
+
+/** 202 with the order's id once Kafka has the request; the worker places it later. */
+async function acceptForLater(deps: OrderRouteDependencies, body: PlaceOrderBody): Promise<StoredResponse> {
+  const { id } = await acceptAsyncOrder(deps.queue, body);
+  deps.metrics.outcomes.inc({ mode: 'async', outcome: 'accepted' });
+  return { status: 202, body: { id, status: 'accepted' } };
+}
+
+/** Validates, then answers at most once per Idempotency-Key (the first answer is given again to a retry). */
+async function answerOnce(
   ctx: Koa.Context,
   deps: OrderRouteDependencies,
   endpoint: string,
-  place: (body: PlaceOrderBody) => Promise<StoredResponse>,
+  answer: (body: PlaceOrderBody) => Promise<StoredResponse>,
 ): Promise<void> {
   // An empty key is refused (400), not taken for "no key": the client believes it is protected.
   const sentKey = ctx.headers['idempotency-key'] as string | undefined;
   const key = parse(idempotencyKeyHeader, sentKey, 'The Idempotency-Key is invalid');
   const body = parse(placeOrderBody, requestBody(ctx));
-  const response = await runIdempotently(deps.idempotency, key, { endpoint, body }, () => place(body));
+  const response = await runIdempotently(deps.idempotency, key, { endpoint, body }, () => answer(body));
   ctx.status = response.status;
   const id = (response.body as { id?: unknown }).id;
   if (typeof id === 'string') ctx.set('Location', `/orders/${id}`);

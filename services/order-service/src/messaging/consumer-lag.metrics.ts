@@ -1,5 +1,5 @@
 import type { Admin } from 'kafkajs';
-import { Gauge, type Registry } from '@ecom/service-kit';
+import { Gauge, type Registry } from '@ecom/service-kit/metrics';
 
 /** Consumer lag per partition (end offset minus the group's committed offset), read at scrape time. */
 export function registerConsumerLag(registry: Registry, admin: Admin, groupId: string, topic: string): void {

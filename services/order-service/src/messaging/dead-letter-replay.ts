@@ -1,5 +1,5 @@
 import type { Kafka } from 'kafkajs';
-import { ACKS_ALL, createProducer } from '@ecom/service-kit';
+import { ACKS_ALL, createProducer } from '@ecom/service-kit/kafka';
 
 export interface ReplayOptions {
   readonly kafka: Kafka;

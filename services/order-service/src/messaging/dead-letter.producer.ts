@@ -1,5 +1,5 @@
 import type { KafkaMessage, Producer } from 'kafkajs';
-import { ACKS_ALL } from '@ecom/service-kit';
+import { ACKS_ALL } from '@ecom/service-kit/kafka';
 
 /**
  * Sends a message the worker cannot process to the dead-letter topic, unchanged, with why and

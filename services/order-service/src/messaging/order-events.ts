@@ -1,20 +1,19 @@
-import { TOPICS, createEvent, type OutgoingEvent } from '@ecom/service-kit';
-import type { Order, OrderStatus } from '../domain/order';
+import { TOPICS } from '@ecom/service-kit/kafka';
+import { createEvent, type OutgoingEvent } from '@ecom/service-kit/outbox';
+import type { OrderEvent } from '../domain/order-events';
 
-/** Events of the order service, all on `order-events`, keyed by order id. */
-
-export function orderPlaced(order: Order): OutgoingEvent {
-  return createEvent(TOPICS.orderEvents.name, 'order.placed', order.id, { order });
-}
-
-export function orderRejected(order: Order): OutgoingEvent {
-  return createEvent(TOPICS.orderEvents.name, 'order.rejected', order.id, { order });
-}
-
-export function orderStatusChanged(order: Order, from: OrderStatus): OutgoingEvent {
-  return createEvent(TOPICS.orderEvents.name, 'order.status_changed', order.id, {
-    order_id: order.id,
-    from,
-    to: order.status,
-  });
+/** The order service's events as published: all on `order-events`, keyed by order id. */
+export function toOutgoingEvent(event: OrderEvent): OutgoingEvent {
+  const topic = TOPICS.orderEvents.name;
+  switch (event.type) {
+    case 'order.placed':
+    case 'order.rejected':
+      return createEvent(topic, event.type, event.order.id, { order: event.order });
+    case 'order.status_changed':
+      return createEvent(topic, event.type, event.order.id, {
+        order_id: event.order.id,
+        from: event.from,
+        to: event.order.status,
+      });
+  }
 }

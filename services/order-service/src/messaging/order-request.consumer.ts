@@ -1,15 +1,21 @@
 import type { Consumer, EachBatchPayload, KafkaMessage, Producer } from 'kafkajs';
-import type { Logger } from '@ecom/service-kit';
-import { Counter, Histogram, type Registry } from '@ecom/service-kit';
-import { REQUEST_ID_HEADER, readHeader, runWithRequestId } from '@ecom/service-kit';
-import { placeOrders, type PlacementDependencies, type PlacementResult } from '../domain/place-orders.use-case';
+import type { Logger } from '@ecom/service-kit/logging';
+import { Counter, Histogram, type Registry } from '@ecom/service-kit/metrics';
+import { REQUEST_ID_HEADER, runWithRequestId } from '@ecom/service-kit/logging';
+import { readHeader } from '@ecom/service-kit/kafka';
+import type { OrderRequest } from '../domain/order';
+import {
+  placeAsyncOrders,
+  type AsyncPlacement,
+  type AsyncPlacementDependencies,
+} from '../domain/place-async-orders.use-case';
 import { sendToDeadLetters } from './dead-letter.producer';
 import { orderRequestMessage, toOrderRequest } from './order-request.message';
 
 export interface OrderWorkerOptions {
   readonly consumer: Consumer;
   readonly producer: Producer;
-  readonly placement: PlacementDependencies;
+  readonly placement: AsyncPlacementDependencies;
   readonly topic: string;
   readonly deadLetterTopic: string;
   readonly concurrency: number;
@@ -20,9 +26,9 @@ export interface OrderWorkerOptions {
 const MAX_BACKOFF_MS = 10_000;
 
 /**
- * The order worker: places accepted async orders with the same use case as the sync endpoint,
- * partitions in parallel and each fetched batch in chunks (one reservation call per order, one
- * transaction per chunk). Offsets are resolved only for messages whose outcome is committed
+ * The order worker: places accepted async orders (place-async-orders.use-case.ts), partitions in
+ * parallel and each fetched batch in chunks (one reservation call per order, one transaction per
+ * chunk), with the same rules as the sync endpoint. Offsets are resolved only for messages whose outcome is committed
  * (placed, rejected, or dead-lettered); a transient failure pauses the partition with backoff and
  * the unresolved messages are fetched again, never lost, never dead-lettered.
  */
@@ -62,43 +68,38 @@ export class OrderWorker {
 
   /** Processes one chunk; resolves with how many leading messages are settled for good. */
   async #processChunk(partition: number, chunk: readonly KafkaMessage[]): Promise<number> {
-    const valid: { message: KafkaMessage; request: ReturnType<typeof toOrderRequest> }[] = [];
+    const requests = new Map<KafkaMessage, OrderRequest>();
     for (const message of chunk) {
       const parsed = parseMessage(message);
       const requestId = readHeader(message.headers, REQUEST_ID_HEADER);
-      if (parsed.ok)
-        valid.push({ message, request: requestId ? { ...parsed.request, request_id: requestId } : parsed.request });
+      if (parsed.ok) requests.set(message, requestId ? { ...parsed.request, request_id: requestId } : parsed.request);
       else await this.#deadLetter(partition, message, parsed.reason);
     }
-    const results = valid.length ? await this.#place(valid.map((entry) => entry.request)) : [];
-    const retryAt = results.findIndex((result) => result.kind === 'retry');
-    if (retryAt === -1) return chunk.length;
-    const firstUnsettled = valid[retryAt]!.message;
-    return chunk.indexOf(firstUnsettled);
+    const retried = await this.#place([...requests.values()]);
+    const firstUnsettled = chunk.findIndex((message) => retried.has(requests.get(message)?.order_id ?? ''));
+    return firstUnsettled === -1 ? chunk.length : firstUnsettled;
   }
 
-  async #place(requests: Parameters<typeof placeOrders>[1]): Promise<PlacementResult[]> {
+  /** Places the requests; resolves with the ids of those to be tried again. */
+  async #place(requests: readonly OrderRequest[]): Promise<ReadonlySet<string>> {
+    if (requests.length === 0) return new Set();
     try {
-      const results = await placeOrders(this.#options.placement, requests);
-      this.#record(results, requests);
-      return results;
+      const placements = await placeAsyncOrders(this.#options.placement, requests);
+      placements.forEach((placement) => this.#record(placement));
+      return new Set(placements.filter((p) => p.outcome === 'retry').map((p) => p.request.order_id));
     } catch (error) {
       this.#options.logger.warn({ err: error, orders: requests.length }, 'placing a chunk failed; will retry');
-      return requests.map(() => ({ kind: 'retry', error: error as never }));
+      return new Set(requests.map((request) => request.order_id));
     }
   }
 
-  #record(results: readonly PlacementResult[], requests: Parameters<typeof placeOrders>[1]): void {
-    results.forEach((result, index) => {
-      this.#metrics.outcomes.inc({ outcome: result.kind });
-      if (result.kind === 'placed' || result.kind === 'rejected') {
-        const request = requests[index]!;
-        this.#metrics.endToEnd.observe((Date.now() - request.accepted_at.getTime()) / 1000);
-        runWithRequestId(request.request_id ?? request.order_id, () =>
-          this.#options.logger.debug({ order_id: request.order_id, outcome: result.kind }, 'async order processed'),
-        );
-      }
-    });
+  #record({ request, outcome }: AsyncPlacement): void {
+    this.#metrics.outcomes.inc({ outcome });
+    if (outcome !== 'placed' && outcome !== 'rejected') return;
+    this.#metrics.endToEnd.observe((Date.now() - request.accepted_at.getTime()) / 1000);
+    runWithRequestId(request.request_id ?? request.order_id, () =>
+      this.#options.logger.debug({ order_id: request.order_id, outcome }, 'async order processed'),
+    );
   }
 
   async #deadLetter(partition: number, message: KafkaMessage, reason: string): Promise<void> {
@@ -120,7 +121,7 @@ export class OrderWorker {
   }
 }
 
-type Parsed = { ok: true; request: ReturnType<typeof toOrderRequest> } | { ok: false; reason: string };
+type Parsed = { ok: true; request: OrderRequest } | { ok: false; reason: string };
 
 function parseMessage(message: KafkaMessage): Parsed {
   let json: unknown;

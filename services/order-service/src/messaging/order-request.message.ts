@@ -15,5 +15,10 @@ export const orderRequestMessage = z.object({
 export type OrderRequestMessage = z.infer<typeof orderRequestMessage>;
 
 export function toOrderRequest(message: OrderRequestMessage): OrderRequest {
-  return { ...message, mode: 'async', accepted_at: new Date(message.accepted_at) };
+  return { ...message, accepted_at: new Date(message.accepted_at) };
+}
+
+export function toOrderRequestMessage(request: OrderRequest): OrderRequestMessage {
+  const { order_id, user_id, items, accepted_at } = request;
+  return { order_id, user_id, items: [...items], accepted_at: accepted_at.toISOString() };
 }

@@ -1,6 +1,9 @@
 import type { Producer } from 'kafkajs';
-import { BatchingSender, requestIdHeaders, unavailableError } from '@ecom/service-kit';
-import type { OrderRequestMessage } from './order-request.message';
+import { unavailableError } from '@ecom/service-kit/errors';
+import { BatchingSender, requestIdHeaders } from '@ecom/service-kit/kafka';
+import type { OrderRequest } from '../domain/order';
+import type { OrderRequestQueue } from '../domain/ports';
+import { toOrderRequestMessage } from './order-request.message';
 
 /**
  * Writes accepted order requests to Kafka and resolves only once every in-sync replica has them
@@ -9,7 +12,7 @@ import type { OrderRequestMessage } from './order-request.message';
  * requests share produce requests (BatchingSender), so acceptance is not one broker round trip
  * per order.
  */
-export class OrderRequestProducer {
+export class OrderRequestProducer implements OrderRequestQueue {
   readonly #sender: BatchingSender;
 
   constructor(
@@ -20,7 +23,8 @@ export class OrderRequestProducer {
     this.#sender = new BatchingSender(producer, { timeoutMs: ackTimeoutMs });
   }
 
-  async send(message: OrderRequestMessage): Promise<void> {
+  async enqueue(request: OrderRequest): Promise<void> {
+    const message = toOrderRequestMessage(request);
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(

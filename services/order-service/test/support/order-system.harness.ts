@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { Admin } from 'kafkajs';
 import request from 'supertest';
-import { migrateToLatest } from '@ecom/service-kit';
+import { migrateToLatest } from '@ecom/service-kit/db';
 import {
   createTestDatabase,
   createTestTopic,
@@ -10,10 +10,7 @@ import {
   testLogger,
   uniqueSuffix,
 } from '@ecom/service-kit/testing';
-import {
-  startProductService,
-  type ProductServiceUnderTest,
-} from '../../../product-service/test/support/product-service.harness';
+import { startProductService, type ProductServiceUnderTest } from '@ecom/product-service/testing';
 import { migrations } from '../../src/data/migrations';
 import { start, type RunningOrderService } from '../../src/main';
 import { startWorker, type RunningOrderWorker } from '../../src/worker';

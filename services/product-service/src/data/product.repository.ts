@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { ProductStore } from '../domain/ports';
 import type { Product, ProductFields, ProductFilter } from '../domain/product';
 
 interface ProductRow {
@@ -30,7 +31,7 @@ function toProduct(row: ProductRow): Product {
 }
 
 /** Products in MySQL; every method works on the knex instance or transaction it was built with. */
-export class ProductRepository {
+export class ProductRepository implements ProductStore {
   constructor(private readonly db: Knex | Knex.Transaction) {}
 
   async insert(fields: ProductFields, now: Date): Promise<Product> {

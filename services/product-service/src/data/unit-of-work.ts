@@ -1,6 +1,8 @@
 import type { Knex } from 'knex';
-import { addToOutbox, inTransaction } from '@ecom/service-kit';
-import type { UnitOfWork } from '../domain/reservation';
+import { inTransaction } from '@ecom/service-kit/db';
+import { addToOutbox } from '@ecom/service-kit/outbox';
+import type { UnitOfWork } from '../domain/ports';
+import { toOutgoingEvent } from '../messaging/product-events';
 import { ProductRepository } from './product.repository';
 import { ReservationRepository } from './reservation.repository';
 
@@ -14,7 +16,7 @@ export function createUnitOfWork(db: Knex, afterCommit: () => void = () => undef
       work({
         products: new ProductRepository(trx),
         reservations: new ReservationRepository(trx),
-        addEvents: (events) => addToOutbox(trx, events),
+        addEvents: (events) => addToOutbox(trx, events.map(toOutgoingEvent)),
       }),
     );
     afterCommit();

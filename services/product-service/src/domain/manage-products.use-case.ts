@@ -1,13 +1,12 @@
-import { notFoundError } from '@ecom/service-kit';
-import { productChanged } from '../messaging/product-events';
+import { notFoundError } from '@ecom/service-kit/errors';
+import type { UnitOfWork } from './ports';
 import type { Product, ProductFields } from './product';
-import type { UnitOfWork } from './reservation';
 
 /** Creates a product and its `product.created` event in one transaction. */
 export function createProduct(unitOfWork: UnitOfWork, fields: ProductFields, now = new Date()): Promise<Product> {
   return unitOfWork(async ({ products, addEvents }) => {
     const product = await products.insert(fields, now);
-    await addEvents([productChanged('product.created', product)]);
+    await addEvents([{ type: 'product.created', product }]);
     return product;
   });
 }
@@ -22,7 +21,7 @@ export function replaceProduct(
   return unitOfWork(async ({ products, addEvents }) => {
     const product = await products.update(id, fields, now);
     if (!product) throw notFoundError('Product', id);
-    await addEvents([productChanged('product.updated', product)]);
+    await addEvents([{ type: 'product.updated', product }]);
     return product;
   });
 }
@@ -39,7 +38,7 @@ export function patchProduct(
     if (!current) throw notFoundError('Product', id);
     const { name, description, category, price, stock } = { ...current, ...changes };
     const product = (await products.update(id, { name, description, category, price, stock }, now))!;
-    await addEvents([productChanged('product.updated', product)]);
+    await addEvents([{ type: 'product.updated', product }]);
     return product;
   });
 }
@@ -53,6 +52,6 @@ export function deleteProduct(unitOfWork: UnitOfWork, id: number, now = new Date
     const product = await products.findById(id, { forUpdate: true });
     if (!product) throw notFoundError('Product', id);
     await products.softDelete(id, now);
-    await addEvents([productChanged('product.deleted', { ...product, version: product.version + 1 })]);
+    await addEvents([{ type: 'product.deleted', product: { ...product, version: product.version + 1 } }]);
   });
 }

@@ -1,6 +1,6 @@
-import { concurrentChangeError } from '@ecom/service-kit';
-import { stockMoved } from '../messaging/product-events';
-import type { Reservation, UnitOfWork } from './reservation';
+import { concurrentChangeError } from '@ecom/service-kit/errors';
+import type { UnitOfWork } from './ports';
+import type { Reservation } from './reservation';
 
 /**
  * Returns an order's reserved units exactly once. Releasing an order that never reserved leaves a
@@ -20,7 +20,7 @@ export function releaseStock(unitOfWork: UnitOfWork, orderId: string, now = new 
     if (existing.status === 'released') return existing;
     await reservations.markReleased(orderId, now);
     for (const line of existing.items) await products.returnStock(line.product_id, line.quantity, now);
-    await addEvents(existing.items.map((line) => stockMoved('stock.released', orderId, line)));
+    await addEvents(existing.items.map((line) => ({ type: 'stock.released', orderId, line })));
     return { ...existing, status: 'released' };
   });
 }

@@ -1,7 +1,3 @@
-import type { ProductRepository } from '../data/product.repository';
-import type { ReservationRepository } from '../data/reservation.repository';
-import type { OutgoingEvent } from '@ecom/service-kit';
-
 export interface ReservationLine {
   readonly product_id: number;
   readonly quantity: number;
@@ -19,17 +15,6 @@ export interface RequestedItem {
   readonly product_id: number;
   readonly quantity: number;
 }
-
-/** What a use case may touch inside one transaction. */
-export interface CatalogueRepositories {
-  readonly products: ProductRepository;
-  readonly reservations: ReservationRepository;
-  /** Events to publish, written to the outbox in the same transaction. */
-  addEvents(events: readonly OutgoingEvent[]): Promise<void>;
-}
-
-/** Runs `work` in one transaction: all of it commits, or none of it does. */
-export type UnitOfWork = <T>(work: (repositories: CatalogueRepositories) => Promise<T>) => Promise<T>;
 
 /** One line per product (duplicates summed), in product id order: locks are always taken in that order. */
 export function mergeItems(items: readonly RequestedItem[]): RequestedItem[] {

@@ -1,14 +1,7 @@
-import { AppError } from '@ecom/service-kit';
-import { stockMoved } from '../messaging/product-events';
+import { AppError } from '@ecom/service-kit/errors';
 import { multiplyMoney, sumMoney } from './money';
-import {
-  mergeItems,
-  sameItems,
-  type CatalogueRepositories,
-  type RequestedItem,
-  type Reservation,
-  type UnitOfWork,
-} from './reservation';
+import type { CatalogueTransaction, UnitOfWork } from './ports';
+import { mergeItems, sameItems, type RequestedItem, type Reservation } from './reservation';
 
 export interface ReservationOutcome {
   readonly reservation: Reservation;
@@ -43,7 +36,7 @@ export function reserveStock(
     const priced = lines.map((line) => ({ ...line, unit_price: current.get(line.product_id)!.price }));
     const total = sumMoney(priced.map((line) => multiplyMoney(line.unit_price, line.quantity)));
     await reservations.saveLines(orderId, priced, total);
-    await addEvents(priced.map((line) => stockMoved('stock.reserved', orderId, line)));
+    await addEvents(priced.map((line) => ({ type: 'stock.reserved', orderId, line })));
     return {
       reservation: { order_id: orderId, status: 'reserved', items: priced, total_amount: total },
       replayed: false,
@@ -52,7 +45,7 @@ export function reserveStock(
 }
 
 async function existingReservation(
-  { reservations }: CatalogueRepositories,
+  { reservations }: CatalogueTransaction,
   orderId: string,
   items: readonly RequestedItem[],
 ): Promise<Reservation> {
@@ -74,7 +67,7 @@ async function existingReservation(
 
 /** Names every item that could not be reserved: unknown products (422) before short stock (409). */
 async function reservationRefusal(
-  { products }: CatalogueRepositories,
+  { products }: CatalogueTransaction,
   failed: readonly RequestedItem[],
 ): Promise<AppError> {
   const current = await products.findStockAndPrices(failed.map((line) => line.product_id));

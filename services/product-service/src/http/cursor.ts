@@ -1,4 +1,4 @@
-import { AppError } from '@ecom/service-kit';
+import { AppError } from '@ecom/service-kit/errors';
 
 /** Opaque page cursors: base64url of `{"after": <last id>}`. Clients pass them back unchanged. */
 export function encodeCursor(afterId: number): string {

@@ -1,14 +1,14 @@
 import Router from '@koa/router';
-import { notFoundError, requestBody } from '@ecom/service-kit';
-import type { ProductRepository } from '../data/product.repository';
+import { notFoundError } from '@ecom/service-kit/errors';
+import { requestBody } from '@ecom/service-kit/http';
 import { createProduct, deleteProduct, patchProduct, replaceProduct } from '../domain/manage-products.use-case';
-import type { UnitOfWork } from '../domain/reservation';
+import type { ProductStore, UnitOfWork } from '../domain/ports';
 import { decodeCursor, encodeCursor } from './cursor';
 import { createProductBody, listProductsQuery, patchProductBody, productId } from './product.schemas';
 import { validate } from './validate';
 
 /** The public catalogue API: /products. */
-export function productRoutes(unitOfWork: UnitOfWork, products: ProductRepository): Router {
+export function productRoutes(unitOfWork: UnitOfWork, products: Pick<ProductStore, 'list' | 'findById'>): Router {
   const router = new Router({ prefix: '/products' });
 
   router.post('/', async (ctx) => {

@@ -1,8 +1,8 @@
 import Router from '@koa/router';
-import { requestBody } from '@ecom/service-kit';
+import { requestBody } from '@ecom/service-kit/http';
 import { releaseStock } from '../domain/release-stock.use-case';
 import { reserveStock } from '../domain/reserve-stock.use-case';
-import type { UnitOfWork } from '../domain/reservation';
+import type { UnitOfWork } from '../domain/ports';
 import { orderIdParam, reservationBody } from './product.schemas';
 import { validate } from './validate';
 

@@ -1,22 +1,14 @@
-import { TOPICS, createEvent, type OutgoingEvent } from '@ecom/service-kit';
-import type { Product } from '../domain/product';
-import type { ReservationLine } from '../domain/reservation';
+import { TOPICS } from '@ecom/service-kit/kafka';
+import { createEvent, type OutgoingEvent } from '@ecom/service-kit/outbox';
+import type { CatalogueEvent } from '../domain/catalogue-events';
 
-/** Events of the product service, all on `product-events`, keyed by product id. */
-
-export function productChanged(
-  type: 'product.created' | 'product.updated' | 'product.deleted',
-  product: Product,
-): OutgoingEvent {
-  return createEvent(TOPICS.productEvents.name, type, product.id, { product }, product.version);
-}
-
-export function stockMoved(
-  type: 'stock.reserved' | 'stock.released',
-  orderId: string,
-  line: Pick<ReservationLine, 'product_id' | 'quantity'>,
-): OutgoingEvent {
-  return createEvent(TOPICS.productEvents.name, type, line.product_id, {
+/** The product service's events as published: all on `product-events`, keyed by product id. */
+export function toOutgoingEvent(event: CatalogueEvent): OutgoingEvent {
+  const topic = TOPICS.productEvents.name;
+  if ('product' in event)
+    return createEvent(topic, event.type, event.product.id, { product: event.product }, event.product.version);
+  const { orderId, line } = event;
+  return createEvent(topic, event.type, line.product_id, {
     order_id: orderId,
     product_id: line.product_id,
     quantity: line.quantity,

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import request from 'supertest';
-import { migrateToLatest } from '@ecom/service-kit';
+import { migrateToLatest } from '@ecom/service-kit/db';
 import { createTestDatabase, createTestTopic, testKafka, testLogger } from '@ecom/service-kit/testing';
 import { migrations } from '../../src/data/migrations';
 import { start, type RunningProductService } from '../../src/main';

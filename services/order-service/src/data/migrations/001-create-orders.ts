@@ -1,4 +1,4 @@
-import type { Migration } from '@ecom/service-kit';
+import type { Migration } from '@ecom/service-kit/db';
 
 /** Orders and their lines. Ids are UUIDv7 (time-ordered), so keyset pages follow creation order. */
 export const createOrders: Migration = {

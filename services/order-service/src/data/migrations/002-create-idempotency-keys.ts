@@ -1,4 +1,4 @@
-import type { Migration } from '@ecom/service-kit';
+import type { Migration } from '@ecom/service-kit/db';
 
 /**
  * Idempotency keys of the POST endpoints. The primary key makes claiming a key race-free: of many

@@ -1,4 +1,4 @@
-import type { Migration } from '@ecom/service-kit';
+import type { Migration } from '@ecom/service-kit/db';
 
 /**
  * Sync orders about to reserve stock at the product service (see placement-intent.repository.ts).

@@ -1,4 +1,5 @@
-import { createOutboxTable, type Migration } from '@ecom/service-kit';
+import type { Migration } from '@ecom/service-kit/db';
+import { createOutboxTable } from '@ecom/service-kit/outbox';
 import { createOrders } from './001-create-orders';
 import { createIdempotencyKeys } from './002-create-idempotency-keys';
 import { createPlacementIntents } from './004-create-placement-intents';

@@ -1,4 +1,4 @@
-import type { Migration } from '@ecom/service-kit';
+import type { Migration } from '@ecom/service-kit/db';
 
 /**
  * `stock` is what can still be reserved; `total_stock` is every unit ever put in (creation and

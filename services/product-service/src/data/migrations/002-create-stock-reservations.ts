@@ -1,4 +1,4 @@
-import type { Migration } from '@ecom/service-kit';
+import type { Migration } from '@ecom/service-kit/db';
 
 /**
  * One row per order that reserved stock (keyed by the order id, which makes reserve and release

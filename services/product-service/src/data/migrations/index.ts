@@ -1,4 +1,5 @@
-import { createOutboxTable, type Migration } from '@ecom/service-kit';
+import type { Migration } from '@ecom/service-kit/db';
+import { createOutboxTable } from '@ecom/service-kit/outbox';
 import { createProducts } from './001-create-products';
 import { createStockReservations } from './002-create-stock-reservations';
 

@@ -1,0 +1,3 @@
+/** `@ecom/service-kit/db`: knex on MySQL, migrations, transactions and the errors a database raises. */
+export * from './knex.factory';
+export * from './database-errors';

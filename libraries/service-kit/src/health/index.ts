@@ -1,0 +1,2 @@
+/** `@ecom/service-kit/health`: readiness reports over named dependency checks. */
+export * from './readiness';

@@ -1,0 +1,99 @@
+/**
+ * Everything the order domain needs from the outside world, declared here and implemented by
+ * data/ (MySQL), clients/ (the product service) and messaging/ (Kafka). The domain imports no
+ * I/O layer; the wiring (placement.wiring.ts, main.ts, worker.ts) hands it the implementations.
+ */
+import type { AppError } from '@ecom/service-kit/errors';
+import type { NewOrder, Order, OrderRequest, OrderStatus, RequestedItem } from './order';
+import type { OrderEvent } from './order-events';
+
+/** A line as the product service reserved it, at the catalogue's price. */
+export interface ReservedLine {
+  readonly product_id: number;
+  readonly quantity: number;
+  readonly unit_price: string;
+}
+
+export interface Reservation {
+  readonly items: readonly ReservedLine[];
+  readonly total_amount: string;
+}
+
+/** The product service, the only writer of stock. Refusals (409 short stock, 422 unknown product) reject with non-retriable AppErrors. */
+export interface StockReservations {
+  /** Reserves every item or none, at the catalogue's prices; idempotent per order id. */
+  reserve(orderId: string, items: readonly RequestedItem[]): Promise<Reservation>;
+  /** Gives the order's units back; idempotent, and a reservation for the id arriving later is refused. */
+  release(orderId: string): Promise<{ readonly items: readonly Omit<ReservedLine, 'unit_price'>[] }>;
+  /** Whether a failed `reserve` may have committed anyway (a timeout, a broken connection). */
+  mayHaveReserved(error: AppError): boolean;
+}
+
+export interface OrderFilter {
+  readonly userId?: number;
+  readonly status?: OrderStatus;
+  readonly afterId?: string;
+  readonly limit: number;
+}
+
+/** Orders as stored: reads outside a transaction. */
+export interface OrderReader {
+  findById(id: string): Promise<Order | undefined>;
+  /** Which of `ids` already exist (a redelivered async request is not placed twice). */
+  findExistingIds(ids: readonly string[]): Promise<ReadonlySet<string>>;
+  list(filter: OrderFilter): Promise<Order[]>;
+}
+
+/** Orders inside a transaction. `insertMany` rejects with DuplicateOrderError when an id exists. */
+export interface OrderWriter {
+  findById(id: string, options?: { forUpdate?: boolean }): Promise<Order | undefined>;
+  insertMany(orders: readonly NewOrder[], now: Date): Promise<void>;
+  updateStatus(id: string, status: OrderStatus, now: Date): Promise<void>;
+}
+
+export type PlacementIntentState = 'reserving' | 'abandoned';
+
+export interface PlacementIntent {
+  readonly order_id: string;
+  readonly state: PlacementIntentState;
+  readonly created_at: Date;
+}
+
+/**
+ * Durable "this sync order may be holding stock" records. Written (committed) before the
+ * reservation, ended in the order's own transaction, or once the stock is known not to be held;
+ * one left behind (its process died) is claimed by the sweeper, which releases the stock.
+ */
+export interface PlacementIntents {
+  record(orderIds: readonly string[], now: Date): Promise<void>;
+  /** Deletes the intent whatever its state; true when this call deleted it. */
+  forget(orderId: string): Promise<boolean>;
+  /** Intents created before `cutoff`, oldest first. */
+  findOlderThan(cutoff: Date, limit: number): Promise<readonly PlacementIntent[]>;
+  /** `reserving` → `abandoned`; true when this call made the change (the intent is ours to release). */
+  claim(orderId: string): Promise<boolean>;
+}
+
+/** What one transaction may touch: orders, the end of intents, and events (to the outbox). */
+export interface OrderTransaction {
+  readonly orders: OrderWriter;
+  /** Deletes the intents still `reserving`; resolves with how many (fewer: a sweeper claimed some). */
+  completeIntents(orderIds: readonly string[]): Promise<number>;
+  addEvents(events: readonly OrderEvent[]): Promise<void>;
+}
+
+/** Runs `work` in one transaction: all of it commits, or none of it does. */
+export type UnitOfWork = <T>(work: (transaction: OrderTransaction) => Promise<T>) => Promise<T>;
+
+/** Where accepted async orders wait for the worker; resolves once the request is durably written. */
+export interface OrderRequestQueue {
+  enqueue(request: OrderRequest): Promise<void>;
+}
+
+/** An order id that is stored already (raised by OrderWriter.insertMany). */
+export class DuplicateOrderError extends Error {
+  constructor(cause: unknown) {
+    super('an order with this id exists already', { cause });
+    this.name = 'DuplicateOrderError';
+  }
+}

@@ -1,0 +1,65 @@
+import { AppError, unavailableError } from '@ecom/service-kit/errors';
+import type { NewOrder, Order } from './order';
+import type { OrderEvent } from './order-events';
+import { DuplicateOrderError, type UnitOfWork } from './ports';
+
+export interface StoreOptions {
+  /** Sync placements' intents that end with these orders (none for async ones). */
+  readonly endingIntents?: readonly string[];
+  readonly now: Date;
+}
+
+/**
+ * The step both placements end with: in ONE transaction, end the placements' intents, insert the
+ * orders and their lines, and add an `order.placed` or `order.rejected` event for each. An intent
+ * no longer `reserving` was claimed by the sweeper, which is giving its stock back: then nothing
+ * commits (503 `placement_abandoned`). Resolves with the orders as stored.
+ */
+export async function storeOrders(
+  unitOfWork: UnitOfWork,
+  orders: readonly NewOrder[],
+  { endingIntents = [], now }: StoreOptions,
+): Promise<Order[]> {
+  const stored = orders.map((order) => toOrder(order, now));
+  if (orders.length === 0) return stored;
+  try {
+    await unitOfWork(async (transaction) => {
+      if (endingIntents.length > 0 && (await transaction.completeIntents(endingIntents)) < endingIntents.length) {
+        throw placementAbandoned();
+      }
+      await transaction.orders.insertMany(orders, now);
+      await transaction.addEvents(stored.map(eventOf));
+    });
+  } catch (error) {
+    if (error instanceof DuplicateOrderError) throw concurrentDelivery(error);
+    throw error instanceof AppError ? error : unavailableError('database', error);
+  }
+  return stored;
+}
+
+function eventOf(order: Order): OrderEvent {
+  return { type: order.status === 'rejected' ? 'order.rejected' : 'order.placed', order };
+}
+
+function toOrder({ accepted_at: _acceptedAt, ...order }: NewOrder, now: Date): Order {
+  return { ...order, created_at: now.toISOString(), updated_at: now.toISOString() };
+}
+
+/** A retriable 503 whose code stays in the logs (not one of the API's public codes). */
+function placementAbandoned(): AppError {
+  return new AppError('placement_abandoned', 'The order took too long to place and was given up', {
+    status: 503,
+    retriable: true,
+    retryAfterSeconds: 1,
+  });
+}
+
+/** The same async request redelivered and placed by two consumers at once; the loser retries and finds it placed. */
+function concurrentDelivery(cause: unknown): AppError {
+  return new AppError('concurrent_delivery', 'The order was being placed concurrently', {
+    status: 503,
+    retriable: true,
+    retryAfterSeconds: 1,
+    cause,
+  });
+}
