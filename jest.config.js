@@ -40,10 +40,10 @@ module.exports = {
   maxWorkers: 2,
   // `npm test` (the whole suite) runs with --coverage: the code that runs in-process in the tests
   // (processes the tests spawn from dist/ are not counted). The floor is what the suite reached
-  // when it was set (95.35 / 87.09 / 91.33 / 95.35 %, the same in two runs), rounded down, with
+  // when it was last raised (95.84 / 88.03 / 92.11 / 95.84 %), rounded down, with
   // one point less on branches and functions, which timing-dependent paths (retries, back-off,
   // breakers) can move by a few between runs. Raise it as the suite grows; never lower it.
   coverageProvider: 'v8',
   coverageReporters: ['text-summary'],
-  coverageThreshold: { global: { statements: 95, branches: 86, functions: 90, lines: 95 } },
+  coverageThreshold: { global: { statements: 95, branches: 87, functions: 91, lines: 95 } },
 };

@@ -58,15 +58,17 @@ describe('gateway → product service (real service, real MySQL and Kafka)', () 
     const read = await api().get(path);
     const replaced = await api()
       .put(path)
+      .set('If-Match', read.headers['etag']!)
       .send({ name: 'Replaced', description: null, category: 'tea', price: '3.10', stock: 4 });
     const patched = await api().patch(path).send({ price: 99.9 });
-    const deleted = await api().delete(path);
+    const deleted = await api().delete(path).set('If-Match', patched.headers['etag']!);
     const gone = await api().get(path);
 
     expect([read.status, replaced.status, patched.status, deleted.status, gone.status]).toEqual([
       200, 200, 200, 204, 404,
     ]);
     expect(read.body).toEqual(created);
+    expect([read.headers['etag'], replaced.headers['etag'], patched.headers['etag']]).toEqual(['"1"', '"2"', '"3"']);
     expect(replaced.body).toMatchObject({ name: 'Replaced', price: '3.10', version: 2 });
     expect(patched.body).toMatchObject({ name: 'Replaced', price: '99.90', version: 3 });
     expect(contractViolations('GET', '/products/{id}', read)).toEqual([]);
@@ -74,6 +76,39 @@ describe('gateway → product service (real service, real MySQL and Kafka)', () 
     expect(contractViolations('PATCH', '/products/{id}', patched)).toEqual([]);
     expect(contractViolations('DELETE', '/products/{id}', deleted)).toEqual([]);
     expect(contractViolations('GET', '/products/{id}', gone)).toEqual([]);
+  });
+
+  it('when a write carries a stale If-Match or sets stock without one, then the service’s 412 and 428 come back as the spec says', async () => {
+    const created = await api().post('/products').send(demoProduct).expect(201);
+    const path = `/products/${created.body.id}`;
+    await api().patch(path).send({ price: '13.00' }).expect(200);
+
+    const stale = await api().put(path).set('If-Match', created.headers['etag']!).send(demoProduct);
+    const unconditional = await api().patch(path).send({ stock: 1 });
+
+    expect([stale.status, unconditional.status]).toEqual([412, 428]);
+    expect([stale.body.error.code, unconditional.body.error.code]).toEqual([
+      'precondition_failed',
+      'precondition_required',
+    ]);
+    expect(contractViolations('PUT', '/products/{id}', stale)).toEqual([]);
+    expect(contractViolations('PATCH', '/products/{id}', unconditional)).toEqual([]);
+  });
+
+  it('when stock is adjusted by a delta, then the product comes back with its ETag, and a short one gets 409, as the spec says', async () => {
+    const { body: created } = await api().post('/products').send(demoProduct).expect(201);
+    const path = `/products/${created.id}/stock-adjustments`;
+
+    const added = await api().post(path).send({ delta: 5 });
+    const tooMany = await api().post(path).send({ delta: -100 });
+
+    expect(added.status).toBe(200);
+    expect(added.body).toMatchObject({ stock: demoProduct.stock + 5, version: 2 });
+    expect(added.headers['etag']).toBe('"2"');
+    expect(tooMany.status).toBe(409);
+    expect(tooMany.body.error.code).toBe('insufficient_stock');
+    expect(contractViolations('POST', '/products/{id}/stock-adjustments', added)).toEqual([]);
+    expect(contractViolations('POST', '/products/{id}/stock-adjustments', tooMany)).toEqual([]);
   });
 
   it.each([

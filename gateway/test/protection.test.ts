@@ -137,9 +137,11 @@ describe('gateway protection: rate limit, body limit, security headers, CORS', (
 
     expect(allowed.headers['access-control-allow-origin']).toBe('https://shop.example.com');
     expect(allowed.headers['access-control-expose-headers']).toContain('Location');
+    expect(allowed.headers['access-control-expose-headers']).toContain('ETag');
     expect(other.headers['access-control-allow-origin']).toBeUndefined();
     expect(preflight.status).toBe(204);
     expect(preflight.headers['access-control-allow-headers']).toContain('Idempotency-Key');
+    expect(preflight.headers['access-control-allow-headers']).toContain('If-Match');
   });
 
   it('when no CORS_ORIGINS are configured, then no response carries CORS headers', async () => {

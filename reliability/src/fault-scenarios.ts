@@ -3,6 +3,8 @@
  * load for `warmupMs` → inject → `faultMs` under the fault → heal → `settleMs` more load (the
  * recovery is measured there) → stop the load → wait for the backlog to drain → invariants.
  */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { startMixedLoad, type RecordedRequest } from './mixed-load';
 import { checkInvariants, type InvariantReport } from './invariants';
 import type { ProcessName } from '@ecom/system-launcher';
@@ -83,6 +85,21 @@ export function restartKafka(infrastructure: OwnInfrastructure): FaultScenario {
     name: 'Kafka broker stopped and restarted',
     inject: () => infrastructure.stopComponent('kafka'),
     heal: async () => void (await infrastructure.startComponent('kafka')),
+  };
+}
+
+/**
+ * The Kafka broker frozen (SIGSTOP), then thawed (SIGCONT): a slow failover rather than a dead
+ * broker. Connections stay open and requests on the wire stay there, so produce requests answered
+ * after the order service's acknowledgement deadline reach the topic all the same: the case where
+ * a client told 503 must not find its order placed. Our own broker only (its pid file in `dataDir`).
+ */
+export function freezeKafka(dataDir: string): FaultScenario {
+  const pid = () => Number(readFileSync(path.join(dataDir, 'run', 'kafka.pid'), 'utf8').trim());
+  return {
+    name: 'Kafka broker frozen (SIGSTOP), then thawed (SIGCONT)',
+    inject: async () => void process.kill(pid(), 'SIGSTOP'),
+    heal: async () => void process.kill(pid(), 'SIGCONT'),
   };
 }
 
@@ -177,6 +194,7 @@ export function summarise(result: ScenarioResult): string {
   return [
     `${result.scenario}:`,
     `sent ${result.sent}, acknowledged ${result.acknowledged}, lost ${result.lost.length}, duplicates ${result.duplicates.length},`,
+    `5xx but placed ${result.failedButPlaced.length},`,
     `refused ${result.refused}, unavailable ${result.unavailable}, no answer ${result.noAnswer};`,
     `during the fault ${result.duringFault.acknowledged}/${result.duringFault.sent} acknowledged;`,
     `healed in ${result.healMs} ms, recovered after ${result.recoveryMs.sync ?? '-'} ms (sync), ${result.recoveryMs.async ?? '-'} ms (async);`,
@@ -191,6 +209,8 @@ export function invariantViolations(result: ScenarioResult): string[] {
   const problems: string[] = [];
   if (result.lost.length > 0) problems.push(`${result.lost.length} acknowledged orders lost`);
   if (result.duplicates.length > 0) problems.push(`${result.duplicates.length} orders placed twice`);
+  if (result.failedButPlaced.length > 0)
+    problems.push(`${result.failedButPlaced.length} orders answered 5xx but placed`);
   if (result.notFinal.length > 0) problems.push(`${result.notFinal.length} orders not in a final state`);
   if (result.stockImbalances.length > 0)
     problems.push(`stock not conserved: ${JSON.stringify(result.stockImbalances)}`);

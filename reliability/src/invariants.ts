@@ -3,7 +3,8 @@
  * the system and the requests the load recorded:
  * - every order acknowledged (201 sync, 202 async) exists exactly once, in a final state of the
  *   placement (pending = placed, or rejected): lost = 0, duplicates = 0 (orders are matched to
- *   requests by their unique user_id);
+ *   requests by their unique user_id); and no order answered with a 5xx is placed (it may exist as
+ *   `rejected`: an async request withdrawn because Kafka did not acknowledge it in time);
  * - stock is conserved: total = on hand + reserved, per product, and never negative; the units
  *   reserved at the product service equal the units of pending orders at the order service, once
  *   the order service's sweeper has had its time (a sync placement abandoned by a dying order
@@ -38,6 +39,8 @@ export interface InvariantReport {
   readonly lost: readonly number[];
   /** user_ids with more than one order. */
   readonly duplicates: readonly number[];
+  /** user_ids of orders answered with a 5xx (told: not done) that were placed all the same. */
+  readonly failedButPlaced: readonly number[];
   /** Acknowledged orders in another status than pending or rejected. */
   readonly notFinal: readonly number[];
   readonly stockImbalances: readonly unknown[];
@@ -93,6 +96,10 @@ export async function checkInvariants(
       noAnswer: records.filter((record) => record.status === 0).length,
       lost: ackedIds.filter((userId) => !byUser.has(userId)),
       duplicates: [...byUser].filter(([, statuses]) => statuses.length > 1).map(([userId]) => userId),
+      failedButPlaced: orders
+        .filter((record) => record.status !== undefined && record.status >= 500)
+        .map((record) => record.userId)
+        .filter((userId) => byUser.get(userId)?.some((status) => status !== 'rejected')),
       notFinal: ackedIds.filter((userId) =>
         byUser.get(userId)?.some((status) => !['pending', 'rejected'].includes(status)),
       ),

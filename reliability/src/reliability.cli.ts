@@ -12,6 +12,7 @@ import {
   invariantViolations,
   killOrderServiceMidPlacement,
   killProcess,
+  freezeKafka,
   restartKafka,
   restartMysql,
   runScenario,
@@ -59,6 +60,7 @@ async function main(): Promise<number> {
         gateway: killProcess('gateway'),
         slow: slowProductService(proxy, 3_000),
         kafka: restartKafka(infrastructure),
+        'kafka-freeze': freezeKafka(dataDir),
         mysql: restartMysql(infrastructure),
       };
       const chosen = (process.env['RELIABILITY_SCENARIOS'] ?? Object.keys(all).join(',')).split(',');

@@ -54,6 +54,7 @@ describe('faults under a steady mixed load (real processes, MySQL and Kafka)', (
     expect({
       lost: result.lost,
       duplicates: result.duplicates,
+      failedButPlaced: result.failedButPlaced,
       notFinal: result.notFinal,
       stockImbalances: result.stockImbalances,
       negativeStock: result.negativeStock,
@@ -64,6 +65,7 @@ describe('faults under a steady mixed load (real processes, MySQL and Kafka)', (
     }).toEqual({
       lost: [],
       duplicates: [],
+      failedButPlaced: [],
       notFinal: [],
       stockImbalances: [],
       negativeStock: 0,
@@ -84,6 +86,24 @@ describe('faults under a steady mixed load (real processes, MySQL and Kafka)', (
     );
 
     expect(report.lost).toEqual([987_654_321]);
+  });
+
+  it('when an order was answered 503 but is in the database, then the invariants report it placed after a 5xx (they can fail)', async () => {
+    const userId = 987_654_322;
+    const placed = await fetch(`${system.gatewayUrl}/orders`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ user_id: userId, items: [{ product_id: productIds[0], quantity: 1 }] }),
+    });
+    expect(placed.status).toBe(201);
+
+    const report = await checkInvariants(
+      system,
+      [{ kind: 'sync', userId, startedAt: Date.now(), endedAt: Date.now(), status: 503 }],
+      1_000,
+    );
+
+    expect(report.failedButPlaced).toEqual([userId]);
   });
 
   it.each(['order-worker', 'order-service', 'product-service', 'gateway'] as const)(

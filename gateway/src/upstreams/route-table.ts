@@ -11,6 +11,7 @@ const route = (template: string, upstream: UpstreamName): PublicRoute => Object.
 
 const PRODUCTS = route('/products', 'product-service');
 const PRODUCT = route('/products/:id', 'product-service');
+const PRODUCT_STOCK_ADJUSTMENTS = route('/products/:id/stock-adjustments', 'product-service');
 const PRODUCT_SUBPATH = route('/products/:id/*', 'product-service');
 const ORDERS = route('/orders', 'order-service');
 const ASYNC_ORDERS = route('/orders/async', 'order-service');
@@ -21,6 +22,7 @@ const ORDER_STATUS = route('/orders/:id/status', 'order-service');
 export const PUBLIC_ROUTES: readonly { readonly methods: string; readonly route: PublicRoute }[] = [
   { methods: 'any', route: PRODUCTS },
   { methods: 'any', route: PRODUCT },
+  { methods: 'any', route: PRODUCT_STOCK_ADJUSTMENTS },
   { methods: 'any', route: PRODUCT_SUBPATH },
   { methods: 'GET, POST', route: ORDERS },
   { methods: 'POST', route: ASYNC_ORDERS },
@@ -49,7 +51,9 @@ export function matchPublicRoute(method: string | undefined, url: string | undef
 function matchProducts(path: string): PublicRoute | undefined {
   if (path === '/products' || path === '/products/') return PRODUCTS;
   if (path.charCodeAt(9) !== 47 /* "/" */ || dotSegment.test(path)) return undefined;
-  return path.indexOf('/', 10) === -1 ? PRODUCT : PRODUCT_SUBPATH;
+  const idEnd = path.indexOf('/', 10);
+  if (idEnd === -1) return PRODUCT;
+  return path.slice(idEnd) === '/stock-adjustments' ? PRODUCT_STOCK_ADJUSTMENTS : PRODUCT_SUBPATH;
 }
 
 function matchOrders(method: string, path: string): PublicRoute | undefined {

@@ -21,7 +21,8 @@ export interface IntentSweeper {
 }
 
 /**
- * The sweeper of abandoned sync placements in the HTTP order service: a sweep every `intervalMs`
+ * The sweeper of abandoned sync placements (and of the releases cancelled orders owe) in the HTTP
+ * order service: a sweep every `intervalMs`
  * after the previous one ended (never two at once in one process; several processes may sweep
  * together). A sweep that fails (MySQL down) is logged and runs again next time.
  */
@@ -58,7 +59,10 @@ export function startIntentSweeper(options: IntentSweeperOptions): IntentSweeper
   };
 }
 
-function report({ released, failed }: SweepResult, { logger, onReleased }: IntentSweeperOptions): void {
+function report({ released, settled, failed }: SweepResult, { logger, onReleased }: IntentSweeperOptions): void {
+  for (const { orderId, items } of settled) {
+    logger.info({ order_id: orderId, items }, 'released the stock a cancelled order owed');
+  }
   for (const { orderId, items } of released) {
     const units = items.reduce((sum, line) => sum + line.quantity, 0);
     logger.info(
@@ -72,7 +76,7 @@ function report({ released, failed }: SweepResult, { logger, onReleased }: Inten
   if (failed) {
     logger.warn(
       { err: failed.error, order_id: failed.orderId },
-      'could not release an abandoned sync placement; trying again next sweep',
+      'could not release an abandoned sync placement or an owed release; trying again next sweep',
     );
   }
 }

@@ -24,11 +24,33 @@ export const configSchema = z.object({
   ORDER_WORKER_GROUP: z.string().min(1).default('order-worker'),
   /** Orders placed concurrently by one worker process (reservations in flight at once). */
   ORDER_WORKER_CONCURRENCY: env.positiveInt(32),
+  /**
+   * Failed attempts after which the worker rejects an order (reason `retries_exhausted`) instead of
+   * retrying it again; with the back-off (0.2 s doubling to 10 s) 20 attempts span about 2.5 minutes.
+   * A database or broker that is down does not count: only the order's own placement failing.
+   */
+  ORDER_WORKER_MAX_ATTEMPTS: env.positiveInt(20),
+  /**
+   * Calls in flight to the product service from one process, at most (default: the product
+   * service's database pool, PRODUCT_DB_POOL_MAX); more wait their turn. The
+   * worker's partitions × ORDER_WORKER_CONCURRENCY would otherwise send far more than the product
+   * service's pool serves within PRODUCT_SERVICE_TIMEOUT_MS, and a reservation that commits after
+   * its caller gave up is work done for nothing.
+   */
+  PRODUCT_SERVICE_MAX_IN_FLIGHT: env.positiveInt(10),
   /** How long after acceptance an async order not yet placed reads as "processing" (not 404). */
   ORDER_PROCESSING_WINDOW_S: env.positiveInt(86_400),
   /** Bound on waiting for Kafka to acknowledge an async order before answering 503. */
   KAFKA_ACK_TIMEOUT_MS: env.positiveInt(5_000),
+  /** An Idempotency-Key is answered for this long; the retention sweep deletes it after. */
   IDEMPOTENCY_KEY_TTL_S: env.positiveInt(86_400),
+  ...env.retentionEnv,
+  /**
+   * How long an in-flight Idempotency-Key holds before a retry may take it over (its request's
+   * process died, say). Keep it above the longest placement (PRODUCT_SERVICE_TIMEOUT_MS with the
+   * release retries, KAFKA_ACK_TIMEOUT_MS): a takeover of a request still running could place twice.
+   */
+  IDEMPOTENCY_LEASE_S: env.positiveInt(30),
   /**
    * Admission control of sync orders: at most this many placed at once, this many waiting for a
    * slot, each waiting at most SYNC_QUEUE_WAIT_MS; the rest get 503 + Retry-After at once.
@@ -73,16 +95,30 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env) {
       password: raw.ORDER_DB_PASSWORD,
       poolMax: raw.ORDER_DB_POOL_MAX,
     }),
-    productService: Object.freeze({ urls: raw.PRODUCT_SERVICE_URLS, timeoutMs: raw.PRODUCT_SERVICE_TIMEOUT_MS }),
+    productService: Object.freeze({
+      urls: raw.PRODUCT_SERVICE_URLS,
+      timeoutMs: raw.PRODUCT_SERVICE_TIMEOUT_MS,
+      maxInFlight: raw.PRODUCT_SERVICE_MAX_IN_FLIGHT,
+    }),
     topics: Object.freeze({
       orderRequests: raw.ORDER_REQUESTS_TOPIC,
       deadLetters: raw.ORDER_REQUESTS_DLQ_TOPIC,
       orderEvents: raw.ORDER_EVENTS_TOPIC,
     }),
-    worker: Object.freeze({ group: raw.ORDER_WORKER_GROUP, concurrency: raw.ORDER_WORKER_CONCURRENCY }),
+    worker: Object.freeze({
+      group: raw.ORDER_WORKER_GROUP,
+      concurrency: raw.ORDER_WORKER_CONCURRENCY,
+      maxAttempts: raw.ORDER_WORKER_MAX_ATTEMPTS,
+    }),
     processingWindowMs: raw.ORDER_PROCESSING_WINDOW_S * 1000,
     kafkaAckTimeoutMs: raw.KAFKA_ACK_TIMEOUT_MS,
     idempotencyKeyTtlMs: raw.IDEMPOTENCY_KEY_TTL_S * 1000,
+    retention: Object.freeze({
+      intervalMs: raw.RETENTION_INTERVAL_MS,
+      batchSize: raw.RETENTION_BATCH_SIZE,
+      outboxMs: raw.OUTBOX_RETENTION_S * 1000,
+    }),
+    idempotencyLeaseMs: raw.IDEMPOTENCY_LEASE_S * 1000,
     syncAdmission: Object.freeze({
       maxInFlight: raw.SYNC_MAX_IN_FLIGHT,
       maxQueued: raw.SYNC_MAX_QUEUED,

@@ -9,6 +9,7 @@ import { IdempotencyRepository } from './data/idempotency.repository';
 import { orderRoutes } from './http/order.routes';
 import { OrderRequestProducer } from './messaging/order-request.producer';
 import { createOrderMetrics } from './order.metrics';
+import { startRetentionSweeper } from './retention.sweeper';
 
 export interface RunningOrderService {
   readonly server: Server;
@@ -38,7 +39,13 @@ export async function start(
     placement: syncPlacement,
     queue: new OrderRequestProducer(producer, config.topics.orderRequests, config.kafkaAckTimeoutMs),
     admission: new LoadShedder(config.syncAdmission),
-    idempotency: { keys: new IdempotencyRepository(db), ttlMs: config.idempotencyKeyTtlMs },
+    idempotency: {
+      keys: new IdempotencyRepository(db),
+      ttlMs: config.idempotencyKeyTtlMs,
+      leaseMs: config.idempotencyLeaseMs,
+      onCompletionFailed: (key, error) =>
+        logger.warn({ err: error, key }, 'answer given but not stored with its key; a retry finds the order by id'),
+    },
     metrics: orderMetrics,
     processingWindowMs: config.processingWindowMs,
   });
@@ -55,11 +62,19 @@ export async function start(
   relay.start();
   const onReleased = (heldStock: boolean) => orderMetrics.abandonedReleased.inc({ held: String(heldStock) });
   const sweeper = startIntentSweeper({ intents, stock, ...config.intentSweep, logger, onReleased });
+  const keys = new IdempotencyRepository(db);
+  const retention = startRetentionSweeper({
+    db,
+    settings: config.retention,
+    deleteExpiredKeys: (now, limit) => keys.deleteExpired(now, limit),
+    logger,
+  });
   logger.info({ port }, 'order service listening');
 
   const stop = async () => {
     await closeHttpServer(server);
     await sweeper.stop();
+    await retention.stop();
     await close();
   };
   return { server, url, logger, stop };

@@ -23,6 +23,11 @@ runMain(logger, async () => {
     from: config.topics.deadLetters,
     to: config.topics.orderRequests,
     groupId: process.env['REPLAY_GROUP'] ?? 'order-dead-letter-replay',
+    onPlanned: (plan) =>
+      logger.info(
+        { partitions: plan.map(({ partition, from, end }) => ({ partition, from: String(from), end: String(end) })) },
+        'replaying the dead letters present now; later ones are left for the next run',
+      ),
   });
   logger.info({ replayed, from: config.topics.deadLetters, to: config.topics.orderRequests }, 'dead letters replayed');
 });

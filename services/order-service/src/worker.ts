@@ -6,6 +6,7 @@ import { loadConfig } from './config';
 import { openPlacementWiring } from './placement.wiring';
 import { OrderWorker } from './messaging/order-request.consumer';
 import { registerConsumerLag } from './messaging/consumer-lag.metrics';
+import { watchConsumerLiveness } from './messaging/consumer-liveness';
 
 export interface RunningOrderWorker {
   readonly server: Server;
@@ -16,7 +17,8 @@ export interface RunningOrderWorker {
 
 /**
  * The order worker: a consumer group on `order-requests` that places async orders with the same
- * rules as `POST /orders` (domain/place-async-orders.use-case.ts). Serves /health, /ready and /metrics on its own port.
+ * rules as `POST /orders` (domain/place-async-orders.use-case.ts). Serves /health, /ready and /metrics on its own port;
+ * /health fails once the consumer is dead (crashed without restarting, or stopped).
  */
 export async function startWorker(
   env: NodeJS.ProcessEnv = process.env,
@@ -38,13 +40,11 @@ export async function startWorker(
     topic: config.topics.orderRequests,
     deadLetterTopic: config.topics.deadLetters,
     concurrency: config.worker.concurrency,
+    maxAttempts: config.worker.maxAttempts,
     logger,
     registry: metrics.registry,
   });
-  let consumerCrashed: Error | undefined;
-  consumer.on(consumer.events.CRASH, ({ payload }) => {
-    consumerCrashed = payload.restart ? undefined : payload.error;
-  });
+  const consumerLiveness = watchConsumerLiveness(consumer);
 
   const app = createServiceApp({
     service: 'order-worker',
@@ -53,10 +53,12 @@ export async function startWorker(
     readiness: {
       mysql: resources.readiness.mysql,
       kafka: async () => {
-        if (consumerCrashed) throw consumerCrashed;
+        await consumerLiveness.check();
         return resources.readiness.kafka();
       },
     },
+    // A consumer dead for good fails /health too, so Docker and ECS replace the process.
+    liveness: { consumer: consumerLiveness.check },
     routes: [],
   });
   const { server, port, url } = await listen(app, config.workerPort, config.host);

@@ -186,6 +186,16 @@ describe('placing and reading orders (real MySQL, Kafka and product service)', (
       expect(response.body.error.details[0].allowed).toEqual(['paid', 'cancelled']);
     });
 
+    it('when an order is moved to the status it already has, then 200 with the order and nothing changes', async () => {
+      const { order } = await placeOne();
+      const paid = await move(order.id, 'paid').expect(200);
+
+      const again = await move(order.id, 'paid');
+
+      expect(again.status).toBe(200);
+      expect(again.body).toEqual(paid.body);
+    });
+
     it('when the status is unknown, then 400', async () => {
       const { order } = await placeOne();
       expect((await move(order.id, 'teleported')).status).toBe(400);

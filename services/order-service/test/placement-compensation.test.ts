@@ -36,16 +36,17 @@ describe('placing an order when the reservation call fails', () => {
       work({
         orders: { findById: async () => undefined, insertMany: async () => undefined, updateStatus: async () => {} },
         completeIntents: async () => 0,
+        owedReleases: { owe: async () => undefined, settle: async () => undefined },
         addEvents: async () => undefined,
       });
     const deps = {
       stock,
       unitOfWork,
-      orders: { findExistingIds: async () => new Set<string>() },
+      orders: { findStatuses: async () => new Map() },
       intents: {
         record: async (orderIds: readonly string[]) => void intents.recorded.push(...orderIds),
         forget: async (orderId: string) => Boolean(intents.forgotten.push(orderId)),
-        findOlderThan: async () => [],
+        findDue: async () => [],
         claim: async () => false,
       },
     };

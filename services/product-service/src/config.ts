@@ -17,6 +17,12 @@ export const configSchema = z.object({
   BODY_LIMIT: z.string().default('100kb'),
   OUTBOX_BATCH_SIZE: env.positiveInt(500),
   PRODUCT_EVENTS_TOPIC: z.string().min(1).default(TOPICS.productEvents.name),
+  ...env.retentionEnv,
+  /**
+   * Released reservations are kept this long: while one exists, a reservation arriving late for
+   * its order id (a retried or delayed call, seconds late) is refused. At least an hour.
+   */
+  RELEASED_RESERVATION_RETENTION_S: z.coerce.number().int().min(3_600).default(604_800),
 });
 
 export type ProductServiceConfig = ReturnType<typeof loadConfig>;
@@ -33,6 +39,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env) {
     bodyLimit: raw.BODY_LIMIT,
     outboxBatchSize: raw.OUTBOX_BATCH_SIZE,
     topicNames: Object.freeze({ [TOPICS.productEvents.name]: raw.PRODUCT_EVENTS_TOPIC }),
+    retention: Object.freeze({
+      intervalMs: raw.RETENTION_INTERVAL_MS,
+      batchSize: raw.RETENTION_BATCH_SIZE,
+      outboxMs: raw.OUTBOX_RETENTION_S * 1000,
+      releasedReservationMs: raw.RELEASED_RESERVATION_RETENTION_S * 1000,
+    }),
     kafka: Object.freeze({
       brokers: raw.KAFKA_BROKERS,
       clientId: raw.KAFKA_CLIENT_ID ?? 'product-service',

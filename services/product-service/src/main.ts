@@ -9,6 +9,7 @@ import { ProductRepository } from './data/product.repository';
 import { createUnitOfWork } from './data/unit-of-work';
 import { productRoutes } from './http/product.routes';
 import { reservationRoutes } from './http/reservation.routes';
+import { startRetentionSweeper } from './retention.sweeper';
 
 export interface RunningProductService {
   readonly server: Server;
@@ -64,10 +65,12 @@ export async function start(
 
   const { server, port, url } = await listen(app, config.port, config.host);
   if (options.startRelay !== false) relay.start();
+  const retention = startRetentionSweeper(db, config.retention, logger);
   logger.info({ port }, 'product service listening');
 
   const stop = async () => {
     await closeHttpServer(server);
+    await retention.stop();
     await relay.stop();
     await resources.close();
   };

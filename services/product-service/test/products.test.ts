@@ -117,11 +117,13 @@ describe('product catalogue API (real MySQL and Kafka)', () => {
     });
 
     it('when PUT replaces every field, then the product changes and its version goes up', async () => {
-      const { body: created } = await sut.api.post('/products').send(demoProduct);
+      const created = await sut.api.post('/products').send(demoProduct);
       const response = await sut.api
-        .put(`/products/${created.id}`)
+        .put(`/products/${created.body.id}`)
+        .set('If-Match', created.headers['etag']!)
         .send({ name: 'Renamed', description: null, category: 'tea', price: '3.10', stock: 4 });
 
+      expect(created.headers['etag']).toBe('"1"');
       expect(response.status).toBe(200);
       expect(response.body).toMatchObject({
         name: 'Renamed',

@@ -149,7 +149,8 @@ describe('stock reservation (real MySQL)', () => {
     const productId = await createProduct(10);
     await reserve('order-restock', [{ product_id: productId, quantity: 6 }]).expect(201);
 
-    await sut.api.patch(`/products/${productId}`).send({ stock: 20 }).expect(200);
+    const { headers } = await sut.api.get(`/products/${productId}`);
+    await sut.api.patch(`/products/${productId}`).set('If-Match', headers['etag']!).send({ stock: 20 }).expect(200);
     await release('order-restock').expect(200);
 
     expect(await stockOf(productId)).toBe(26);

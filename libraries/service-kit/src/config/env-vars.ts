@@ -57,6 +57,20 @@ export const kafkaEnv = {
   AWS_REGION: z.string().optional(),
 };
 
+/** A timer's period in milliseconds: positive, at most setTimeout's 2^31-1. */
+export const intervalMs = (fallback: number) => z.coerce.number().int().positive().max(2_147_483_647).default(fallback);
+
+/**
+ * The housekeeping every service with a database runs (`startPeriodicTask`): how often, how many
+ * rows one DELETE takes at most (a large backlog goes in many short statements), and how long a
+ * published outbox row is kept (Kafka holds the event; the row is kept for inspection only).
+ */
+export const retentionEnv = {
+  RETENTION_INTERVAL_MS: intervalMs(60_000),
+  RETENTION_BATCH_SIZE: z.coerce.number().int().positive().max(100_000).default(1_000),
+  OUTBOX_RETENTION_S: positiveInt(86_400),
+};
+
 /** The variables every service that owns a MySQL database reads; `prefix` is e.g. `PRODUCT_DB`. */
 export function mysqlEnv<P extends string>(prefix: P, defaults: { database: string; user: string; password: string }) {
   return {

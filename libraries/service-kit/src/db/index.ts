@@ -1,3 +1,4 @@
 /** `@ecom/service-kit/db`: knex on MySQL, migrations, transactions and the errors a database raises. */
 export * from './knex.factory';
 export * from './database-errors';
+export * from './batched-delete';

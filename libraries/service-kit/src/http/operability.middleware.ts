@@ -6,16 +6,23 @@ export interface OperabilityOptions {
   readonly service: string;
   readonly metrics: ServiceMetrics;
   readonly readiness: Readonly<Record<string, DependencyCheck>>;
+  /**
+   * What must hold for the process to be worth keeping (a worker's consumer still consuming):
+   * when one fails, `/health` answers 503 and the orchestrator replaces the process. Leave it out
+   * for a process that is alive while it answers; a dependency that is down belongs in `readiness`.
+   */
+  readonly liveness?: Readonly<Record<string, DependencyCheck>>;
 }
 
 /**
- * Serves `GET /health` (liveness: the process answers), `GET /ready` (every dependency checked,
- * 503 when one is down) and `GET /metrics` (Prometheus text).
+ * Serves `GET /health` (liveness: the process answers, and its `liveness` checks hold; 503
+ * otherwise), `GET /ready` (every dependency checked, 503 when one is down) and `GET /metrics`
+ * (Prometheus text).
  */
-export function operabilityMiddleware({ service, metrics, readiness }: OperabilityOptions): Koa.Middleware {
+export function operabilityMiddleware({ service, metrics, readiness, liveness }: OperabilityOptions): Koa.Middleware {
   return async (ctx, next) => {
     if (ctx.method === 'GET' && ctx.path === '/health') {
-      ctx.body = { status: 'ok', service, uptime_s: Math.round(process.uptime()) };
+      await answerHealth(ctx, service, liveness);
       return;
     }
     if (ctx.method === 'GET' && ctx.path === '/ready') {
@@ -32,6 +39,21 @@ export function operabilityMiddleware({ service, metrics, readiness }: Operabili
     }
     await next();
   };
+}
+
+async function answerHealth(
+  ctx: Koa.Context,
+  service: string,
+  liveness: OperabilityOptions['liveness'],
+): Promise<void> {
+  const uptime_s = Math.round(process.uptime());
+  if (!liveness) {
+    ctx.body = { status: 'ok', service, uptime_s };
+    return;
+  }
+  const { status, dependencies: checks } = await checkReadiness(liveness);
+  ctx.status = status === 'ready' ? 200 : 503;
+  ctx.body = { status: status === 'ready' ? 'ok' : 'unhealthy', service, uptime_s, checks };
 }
 
 /**

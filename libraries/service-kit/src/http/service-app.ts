@@ -12,6 +12,8 @@ export interface ServiceAppOptions {
   readonly logger: Logger;
   readonly metrics: ServiceMetrics;
   readonly readiness: Readonly<Record<string, DependencyCheck>>;
+  /** Checks that fail `/health` (the process must be replaced); see `OperabilityOptions.liveness`. */
+  readonly liveness?: Readonly<Record<string, DependencyCheck>>;
   /** The service's routes, e.g. `router.routes()` and `router.allowedMethods()` of @koa/router. */
   // The router's middleware expects a context extended with params; Koa's own type cannot say so.
   // eslint-disable-next-line @typescript-eslint/no-explicit-any

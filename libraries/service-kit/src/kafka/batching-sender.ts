@@ -37,11 +37,26 @@ export class BatchingSender {
     this.#timeoutMs = timeoutMs;
   }
 
-  send(topic: string, message: Message): Promise<void> {
+  /**
+   * Resolves once the message is acknowledged. `signal` withdraws it while it still waits in the
+   * queue (rejecting with the signal's reason): it is then never sent. Once its produce request
+   * has left, it can no longer be recalled and the promise follows that request.
+   */
+  send(topic: string, message: Message, signal?: AbortSignal): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      this.#queue.push({ topic, message, resolve, reject });
+      if (signal?.aborted) return reject(signal.reason);
+      const pending: Pending = { topic, message, resolve, reject };
+      this.#queue.push(pending);
+      signal?.addEventListener('abort', () => this.#withdraw(pending, signal.reason), { once: true });
       if (!this.#inFlight) void this.#flush();
     });
+  }
+
+  #withdraw(pending: Pending, reason: unknown): void {
+    const index = this.#queue.indexOf(pending);
+    if (index === -1) return; // already sent, or being sent
+    this.#queue.splice(index, 1);
+    pending.reject(reason);
   }
 
   async #flush(): Promise<void> {

@@ -1,3 +1,4 @@
-/** `@ecom/service-kit/lifecycle`: listening with sane keep-alive, graceful shutdown, a main wrapper. */
+/** `@ecom/service-kit/lifecycle`: listening with sane keep-alive, graceful shutdown, a main wrapper, periodic tasks. */
 export * from './graceful-shutdown';
 export * from './http-server';
+export * from './periodic-task';

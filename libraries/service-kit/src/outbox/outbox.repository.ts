@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { deleteInBatches } from '../db/batched-delete';
 import { currentRequestId } from '../logging/request-context';
 import type { OutgoingEvent } from './event-envelope';
 
@@ -70,4 +71,14 @@ export async function markPublished(trx: Knex.Transaction, ids: readonly number[
 export async function countPendingEvents(db: Knex): Promise<number> {
   const row = await db(OUTBOX_TABLE).whereNull('published_at').count({ pending: '*' }).first();
   return Number(row?.['pending'] ?? 0);
+}
+
+/**
+ * Retention: deletes the events published before `publishedBefore`, `batchSize` rows per
+ * statement (a range of the `published_at` index); events not yet published are never touched.
+ */
+export function deletePublishedEvents(db: Knex, publishedBefore: Date, batchSize: number): Promise<number> {
+  return deleteInBatches(batchSize, (limit) =>
+    db(OUTBOX_TABLE).where('published_at', '<', publishedBefore).limit(limit).delete(),
+  );
 }

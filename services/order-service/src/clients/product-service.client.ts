@@ -1,4 +1,5 @@
 import CircuitBreaker from 'opossum';
+import pLimit from 'p-limit';
 import type { Logger } from '@ecom/service-kit/logging';
 import { Gauge, type Registry } from '@ecom/service-kit/metrics';
 import { AppError, isErrorCode, unavailableError } from '@ecom/service-kit/errors';
@@ -15,6 +16,8 @@ export interface ReservationResult {
 export interface ProductServiceClientOptions {
   readonly urls: readonly string[];
   readonly timeoutMs: number;
+  /** Calls in flight at most; more wait their turn (before their timeout starts). */
+  readonly maxInFlight?: number;
   readonly logger: Logger;
   readonly registry?: Registry;
 }
@@ -27,16 +30,20 @@ interface Call {
 /**
  * The product service's internal reservation API, behind a circuit breaker (opossum): after
  * repeated failures or timeouts it opens and calls fail at once with 503 instead of piling up.
- * Business answers (409 short stock, 422 unknown product) pass through and never trip it.
+ * Business answers (409 short stock, 422 unknown product) pass through and never trip it. At most
+ * `maxInFlight` calls are in flight (p-limit); the rest queue, so a worker's fan-out never aims
+ * more calls at the product service than its pool serves within the timeout.
  * Instances in `urls` are used in turn.
  */
 export class ProductServiceClient implements StockReservations {
   readonly #breaker: CircuitBreaker<[Call], unknown>;
   readonly #urls: readonly string[];
+  readonly #limit: pLimit.Limit;
   #next = 0;
 
-  constructor({ urls, timeoutMs, logger, registry }: ProductServiceClientOptions) {
+  constructor({ urls, timeoutMs, maxInFlight = 10, logger, registry }: ProductServiceClientOptions) {
     this.#urls = urls;
+    this.#limit = pLimit(maxInFlight);
     this.#breaker = new CircuitBreaker((call: Call) => this.#post(call, timeoutMs), {
       timeout: timeoutMs + 500,
       errorThresholdPercentage: 50,
@@ -63,13 +70,15 @@ export class ProductServiceClient implements StockReservations {
   }
 
   /**
-   * Whether a failed reserve may still have committed at the product service: it timed out or its
-   * connection broke mid-request. Not when the circuit was open, the connection was refused, or
-   * the service answered (an error answer rolled its transaction back).
+   * Whether a failed reserve may still have committed at the product service: it timed out, its
+   * connection broke mid-request, or it answered with a 5xx (which need not mean its transaction
+   * rolled back). Not when the circuit was open, the connection was refused, or it refused the
+   * order (409/422: nothing reserved).
    */
   mayHaveReserved(error: AppError): boolean {
     const cause = error.cause as { name?: string; code?: string; cause?: { code?: string } } | undefined;
     if (cause === undefined) return false;
+    if (cause instanceof ProductServiceFailure) return true;
     if (cause.name === 'TimeoutError' || cause.name === 'AbortError' || cause.code === 'ETIMEDOUT') return true;
     return cause instanceof TypeError && cause.cause?.code !== 'ECONNREFUSED';
   }
@@ -86,7 +95,7 @@ export class ProductServiceClient implements StockReservations {
 
   async #fire(call: Call): Promise<unknown> {
     try {
-      return await this.#breaker.fire(call);
+      return await this.#limit(() => this.#breaker.fire(call));
     } catch (error) {
       if (error instanceof AppError) throw error;
       throw unavailableError('product-service', error); // open circuit, timeout, connection refused
@@ -112,7 +121,31 @@ export class ProductServiceClient implements StockReservations {
       const known = isErrorCode(code) ? code : 'request_refused';
       return Promise.reject(new AppError(known, message, { status: response.status, details }));
     }
-    throw new Error(`product-service answered ${response.status} to ${path}: ${payload.error?.code ?? ''}`);
+    const failure = new ProductServiceFailure(response.status, path, payload.error?.code);
+    if (TRANSIENT_STATUSES.has(response.status)) throw failure; // → 503, retried; counts against the breaker
+    // Any other failure answer will not succeed by retrying: 502, refused for good.
+    return Promise.reject(
+      new AppError('bad_gateway', 'The product service could not process the request', {
+        status: 502,
+        expose: true,
+        cause: failure,
+      }),
+    );
+  }
+}
+
+/** Answers that mean "not now" (overloaded, a dependency down, a proxy's timeout): worth retrying. */
+const TRANSIENT_STATUSES = new Set([502, 503, 504]);
+
+/** The product service answered with a failure status; what it did before failing is unknown. */
+class ProductServiceFailure extends Error {
+  constructor(
+    readonly status: number,
+    path: string,
+    code: unknown,
+  ) {
+    super(`product-service answered ${status} to ${path}${typeof code === 'string' ? `: ${code}` : ''}`);
+    this.name = 'ProductServiceFailure';
   }
 }
 

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { PlacementIntent, PlacementIntents } from '../domain/ports';
+import type { OwedReleases, PlacementIntent, PlacementIntents } from '../domain/ports';
 
 const TABLE = 'placement_intents';
 
@@ -8,9 +8,10 @@ const TABLE = 'placement_intents';
  * Written (committed) before the reservation; removed in the order's own transaction, or once the
  * stock is known not to be held. The sweeper claims an old one by moving it from `reserving` to
  * `abandoned` in one conditional UPDATE, so of an order's write and a sweeper (or two sweepers)
- * exactly one wins. Works on the knex instance or transaction it was built with.
+ * exactly one wins. A cancelled order's owed release is a row in state `releasing`, due at once.
+ * Works on the knex instance or transaction it was built with.
  */
-export class PlacementIntentRepository implements PlacementIntents {
+export class PlacementIntentRepository implements PlacementIntents, OwedReleases {
   constructor(private readonly db: Knex | Knex.Transaction) {}
 
   /** One multi-row INSERT: all of them are recorded, or none. */
@@ -36,13 +37,30 @@ export class PlacementIntentRepository implements PlacementIntents {
     return (await this.db(TABLE).where({ order_id: orderId }).delete()) === 1;
   }
 
-  /** Intents created before `cutoff`, oldest first: those still `reserving` and those claimed but not yet released. */
-  async findOlderThan(cutoff: Date, limit: number): Promise<PlacementIntent[]> {
+  /**
+   * Oldest first: intents created before `cutoff` (still `reserving`, or claimed but not yet
+   * released), and every owed release whatever its age (no placement is in flight for it).
+   */
+  async findDue(cutoff: Date, limit: number): Promise<PlacementIntent[]> {
     return this.db(TABLE)
       .select('order_id', 'state', 'created_at')
       .where('created_at', '<', cutoff)
+      .orWhere({ state: 'releasing' })
       .orderBy('created_at')
       .limit(limit);
+  }
+
+  /** A cancelled order's stock is owed back; owing it again (a repeated cancel) changes nothing. */
+  async owe(orderId: string, now: Date): Promise<void> {
+    await this.db(TABLE)
+      .insert({ order_id: orderId, state: 'releasing', created_at: now })
+      .onConflict('order_id')
+      .merge({ state: 'releasing' });
+  }
+
+  /** The owed release was confirmed. */
+  async settle(orderId: string): Promise<void> {
+    await this.forget(orderId);
   }
 
   /** `reserving` → `abandoned`; true when this call made the change (the intent is ours to release). */

@@ -7,8 +7,8 @@ import { OrderRepository } from './order.repository';
 import { PlacementIntentRepository } from './placement-intent.repository';
 
 /**
- * The order service's transactions: orders and lines, the end of placement intents and the
- * events (into the outbox) commit together; `afterCommit` (the relay's wake-up) runs once committed.
+ * The order service's transactions: orders and lines, the end of placement intents, owed
+ * releases and the events (into the outbox) commit together; `afterCommit` (the relay's wake-up) runs once committed.
  */
 export function createUnitOfWork(db: Knex, afterCommit: () => void = () => undefined): UnitOfWork {
   return async (work) => {
@@ -17,6 +17,7 @@ export function createUnitOfWork(db: Knex, afterCommit: () => void = () => undef
       return work({
         orders: new OrderRepository(trx),
         completeIntents: (orderIds) => intents.completeReserving(orderIds),
+        owedReleases: intents,
         addEvents: (events) => addToOutbox(trx, events.map(toOutgoingEvent)),
       });
     });

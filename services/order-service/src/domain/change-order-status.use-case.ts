@@ -3,9 +3,14 @@ import { NEXT_STATUSES, canMove, type Order, type OrderStatus } from './order';
 import type { StockReservations, UnitOfWork } from './ports';
 
 /**
- * Moves an order along its lifecycle. Cancelling gives its stock back exactly once: the status
- * change commits first (so only one caller can cancel), then the product service's idempotent
- * release runs; were it to fail, a retried cancel of the already-cancelled order releases again.
+ * Moves an order along its lifecycle. Cancelling gives its stock back exactly once and never
+ * forgets it: the status change and the release it owes (`owedReleases`) commit in one
+ * transaction, under the order's row lock, so only one caller cancels and no cancel commits
+ * without its debt. The product service's idempotent release then runs at once, and once it is
+ * confirmed the debt is settled; if it fails (the product service down, this process dying) the
+ * debt stays and the intent sweeper releases it until the product service confirms. Either way
+ * the client gets the committed cancel. A repeated cancel answers the cancelled order and tries
+ * the release once more (however often it is tried, stock moves once).
  */
 export async function changeOrderStatus(
   unitOfWork: UnitOfWork,
@@ -14,18 +19,33 @@ export async function changeOrderStatus(
   to: OrderStatus,
   now = new Date(),
 ): Promise<Order> {
-  const changed = await unitOfWork(async ({ orders, addEvents }) => {
+  const changed = await unitOfWork(async ({ orders, owedReleases, addEvents }) => {
     const order = await orders.findById(orderId, { forUpdate: true });
     if (!order) throw notFoundError('Order', orderId);
-    if (order.status === to && to === 'cancelled') return order;
+    if (order.status === to) return order; // asked again (a retry): done already, nothing changes
     if (!canMove(order.status, to)) throw invalidTransition(order, to);
     await orders.updateStatus(orderId, to, now);
+    if (to === 'cancelled') await owedReleases.owe(orderId, now);
     const updated = { ...order, status: to, updated_at: now.toISOString() };
     await addEvents([{ type: 'order.status_changed', order: updated, from: order.status }]);
     return updated;
   });
-  if (to === 'cancelled') await stock.release(orderId);
+  if (to === 'cancelled') await payOwedRelease(unitOfWork, stock, orderId);
   return changed;
+}
+
+/** Releases now and settles the debt; on any failure the debt stays for the sweeper (which logs its tries). */
+async function payOwedRelease(
+  unitOfWork: UnitOfWork,
+  stock: Pick<StockReservations, 'release'>,
+  orderId: string,
+): Promise<void> {
+  try {
+    await stock.release(orderId);
+    await unitOfWork(({ owedReleases }) => owedReleases.settle(orderId));
+  } catch {
+    // Still owed, durably: the cancel committed with its debt, and the sweeper pays it.
+  }
 }
 
 function invalidTransition(order: Order, to: OrderStatus): AppError {

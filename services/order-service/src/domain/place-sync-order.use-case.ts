@@ -15,7 +15,8 @@ export interface SyncPlacementDependencies {
 }
 
 /**
- * `POST /orders`: places one order now and resolves with it, committed. First a durable intent
+ * `POST /orders`: places one order now, under `orderId` (never used before), and resolves with
+ * it, committed. First a durable intent
  * (so that stock held by a process that dies is released by the sweeper), then the reservation
  * at the product service (authoritative prices), then the order, its lines and its event in one
  * transaction that also ends the intent. A refusal (409 short stock, 422 unknown product) stores
@@ -25,9 +26,9 @@ export interface SyncPlacementDependencies {
 export async function placeSyncOrder(
   deps: SyncPlacementDependencies,
   body: OrderBody,
+  orderId = newOrderId(),
   now = new Date(),
 ): Promise<Order> {
-  const orderId = newOrderId(now.getTime());
   await recordIntent(deps.intents, orderId, now);
   const reservation = await reserveOrSettle(deps, orderId, body);
   try {

@@ -39,8 +39,8 @@ export interface OrderFilter {
 /** Orders as stored: reads outside a transaction. */
 export interface OrderReader {
   findById(id: string): Promise<Order | undefined>;
-  /** Which of `ids` already exist (a redelivered async request is not placed twice). */
-  findExistingIds(ids: readonly string[]): Promise<ReadonlySet<string>>;
+  /** The status of those of `ids` that exist (a redelivered async request is not placed twice). */
+  findStatuses(ids: readonly string[]): Promise<ReadonlyMap<string, OrderStatus>>;
   list(filter: OrderFilter): Promise<Order[]>;
 }
 
@@ -51,7 +51,11 @@ export interface OrderWriter {
   updateStatus(id: string, status: OrderStatus, now: Date): Promise<void>;
 }
 
-export type PlacementIntentState = 'reserving' | 'abandoned';
+/**
+ * `reserving`: a sync placement may be holding stock; `abandoned`: one the sweeper claimed, whose
+ * stock it gives back; `releasing`: stock a cancelled order owes back (see OwedReleases).
+ */
+export type PlacementIntentState = 'reserving' | 'abandoned' | 'releasing';
 
 export interface PlacementIntent {
   readonly order_id: string;
@@ -62,23 +66,37 @@ export interface PlacementIntent {
 /**
  * Durable "this sync order may be holding stock" records. Written (committed) before the
  * reservation, ended in the order's own transaction, or once the stock is known not to be held;
- * one left behind (its process died) is claimed by the sweeper, which releases the stock.
+ * one left behind (its process died) is claimed by the sweeper, which releases the stock. The
+ * sweeper also pays the releases cancelled orders owe (`releasing`, see OwedReleases).
  */
 export interface PlacementIntents {
   record(orderIds: readonly string[], now: Date): Promise<void>;
   /** Deletes the intent whatever its state; true when this call deleted it. */
   forget(orderId: string): Promise<boolean>;
-  /** Intents created before `cutoff`, oldest first. */
-  findOlderThan(cutoff: Date, limit: number): Promise<readonly PlacementIntent[]>;
+  /** What the sweeper has to do, oldest first: intents created before `cutoff`, and every owed release. */
+  findDue(cutoff: Date, limit: number): Promise<readonly PlacementIntent[]>;
   /** `reserving` → `abandoned`; true when this call made the change (the intent is ours to release). */
   claim(orderId: string): Promise<boolean>;
 }
 
-/** What one transaction may touch: orders, the end of intents, and events (to the outbox). */
+/**
+ * Stock a cancelled order owes back: recorded in the cancel's own transaction (so a cancel that
+ * commits is never without it), deleted once the product service confirmed the release; until
+ * then the sweeper releases it again and again (a release is idempotent).
+ */
+export interface OwedReleases {
+  /** Records that `orderId`'s stock is owed back (a `releasing` intent); recording it twice is one debt. */
+  owe(orderId: string, now: Date): Promise<void>;
+  /** The product service confirmed the release: the debt is gone. */
+  settle(orderId: string): Promise<void>;
+}
+
+/** What one transaction may touch: orders, the end of intents, owed releases, and events (to the outbox). */
 export interface OrderTransaction {
   readonly orders: OrderWriter;
   /** Deletes the intents still `reserving`; resolves with how many (fewer: a sweeper claimed some). */
   completeIntents(orderIds: readonly string[]): Promise<number>;
+  readonly owedReleases: OwedReleases;
   addEvents(events: readonly OrderEvent[]): Promise<void>;
 }
 

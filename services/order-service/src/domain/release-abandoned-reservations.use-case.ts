@@ -1,7 +1,7 @@
 import type { PlacementIntents, StockReservations } from './ports';
 
 export interface SweepDependencies {
-  readonly intents: Pick<PlacementIntents, 'findOlderThan' | 'claim' | 'forget'>;
+  readonly intents: Pick<PlacementIntents, 'findDue' | 'claim' | 'forget'>;
   /** Idempotent; the product service records a release even before a late reservation and refuses that one. */
   readonly stock: Pick<StockReservations, 'release'>;
   /** An intent this old belongs to a sync placement that is not coming back (its process died). */
@@ -14,9 +14,16 @@ export interface ReleasedLine {
   readonly quantity: number;
 }
 
+export interface ReleasedOrder {
+  readonly orderId: string;
+  readonly items: readonly ReleasedLine[];
+}
+
 export interface SweepResult {
-  /** Orders whose stock was given back (`items` empty: they held none), each reported by one sweep only. */
-  readonly released: readonly { readonly orderId: string; readonly items: readonly ReleasedLine[] }[];
+  /** Abandoned placements whose stock was given back (`items` empty: they held none), each reported by one sweep only. */
+  readonly released: readonly ReleasedOrder[];
+  /** Cancelled orders whose owed release was paid (`items` empty: released before), each reported once. */
+  readonly settled: readonly ReleasedOrder[];
   /** The release that failed, which ended this sweep (the rest waits for the next one). */
   readonly failed?: { readonly orderId: string; readonly error: unknown };
 }
@@ -30,11 +37,14 @@ export interface SweepResult {
  * An intent already `abandoned` is a claimed one whose release failed: it is released again
  * (releasing twice moves stock once). The intent goes only after its release succeeded, and the
  * sweep that deletes it reports it; the first failed release ends the sweep.
+ * The releases cancelled orders owe (`releasing`) are due at once, whatever their age: no
+ * placement is in flight for them. They are released and deleted the same way.
  */
 export async function releaseAbandonedReservations(deps: SweepDependencies, now = new Date()): Promise<SweepResult> {
   const cutoff = new Date(now.getTime() - deps.abandonedAfterMs);
-  const candidates = await deps.intents.findOlderThan(cutoff, deps.batchSize ?? 100);
-  const released: { orderId: string; items: readonly ReleasedLine[] }[] = [];
+  const candidates = await deps.intents.findDue(cutoff, deps.batchSize ?? 100);
+  const released: ReleasedOrder[] = [];
+  const settled: ReleasedOrder[] = [];
   for (const intent of candidates) {
     const orderId = intent.order_id;
     // Not claimed: the order was written (or another instance claimed it) since it was read.
@@ -43,10 +53,11 @@ export async function releaseAbandonedReservations(deps: SweepDependencies, now 
     try {
       ({ items } = await deps.stock.release(orderId));
     } catch (error) {
-      return { released, failed: { orderId, error } };
+      return { released, settled, failed: { orderId, error } };
     }
     // Of sweepers releasing one intent together (an `abandoned` one is retried), one reports it.
-    if (await deps.intents.forget(orderId)) released.push({ orderId, items });
+    if (!(await deps.intents.forget(orderId))) continue;
+    (intent.state === 'releasing' ? settled : released).push({ orderId, items });
   }
-  return { released };
+  return { released, settled };
 }

@@ -7,79 +7,136 @@ export interface StoredResponse {
   readonly body: unknown;
 }
 
+export interface ClaimRequest {
+  readonly key: string;
+  readonly fingerprint: string;
+  /** The order id this request will use, bound to the key before any work is done. */
+  readonly orderId: string;
+  readonly now: Date;
+  readonly ttlMs: number;
+  /** How long an in-flight claim holds the key before a retry may take it over. */
+  readonly leaseMs: number;
+  /** On a takeover, keep the earlier attempt's order id (async) or bind `orderId` instead (sync). */
+  readonly onTakeover: 'keep' | 'replace';
+}
+
 export type KeyClaim =
-  | { readonly outcome: 'claimed' }
+  | { readonly outcome: 'claimed'; readonly orderId: string; readonly earlierOrderId?: string }
   | { readonly outcome: 'in_flight'; readonly fingerprint: string }
   | { readonly outcome: 'completed'; readonly fingerprint: string; readonly response: StoredResponse };
 
 /** Where keys and their answers are kept (data/idempotency.repository.ts). */
 export interface IdempotencyKeys {
-  claim(key: string, fingerprint: string, now: Date, ttlMs: number): Promise<KeyClaim>;
-  complete(key: string, response: StoredResponse): Promise<void>;
-  release(key: string): Promise<void>;
+  claim(request: ClaimRequest): Promise<KeyClaim>;
+  /** Stores the answer, as long as the claim for `orderId` still holds the key. */
+  complete(key: string, orderId: string, response: StoredResponse): Promise<void>;
+  /** Forgets the claim for `orderId`, so a retry is processed afresh. */
+  release(key: string, orderId: string): Promise<void>;
 }
 
 export interface IdempotencySettings {
   readonly keys: IdempotencyKeys;
   readonly ttlMs: number;
+  readonly leaseMs: number;
+  /** The answer was given but could not be stored with its key (a retry recovers it by order id). */
+  readonly onCompletionFailed?: (key: string, error: unknown) => void;
+}
+
+/** An endpoint whose requests are placed at most once per key, each under its own order id. */
+export interface IdempotentEndpoint {
+  readonly name: string;
+  /** Sync: a new id after a takeover (the earlier one may be half-placed and swept); async: the same (its request may be queued). */
+  readonly onTakeover: 'keep' | 'replace';
+  /** Answers the request under `orderId`. */
+  handle(orderId: string): Promise<StoredResponse>;
+  /** After a takeover: the earlier attempt's answer, if its order exists. */
+  recover(orderId: string): Promise<StoredResponse | undefined>;
 }
 
 /**
- * Runs `handle` at most once per Idempotency-Key. Same key and same request → the first answer
- * again (status and body); same key, other request → 422; the first still in flight → 409.
- * A transient failure (5xx) forgets the key, so the client's retry is processed afresh.
+ * Runs a request at most once per Idempotency-Key. Same key and same request → the first answer
+ * again (status and body); same key, other request → 422; the first still in flight → 409 until
+ * its lease ends, when the retry takes the key over: the earlier attempt's order, if it was
+ * stored (its process died before storing the answer), is the answer; otherwise the request runs
+ * again. A transient failure (5xx) forgets the key, so the client's retry is processed afresh.
  */
 export async function runIdempotently(
   settings: IdempotencySettings,
   key: string | undefined,
-  request: { readonly endpoint: string; readonly body: unknown },
-  handle: () => Promise<StoredResponse>,
+  request: { readonly body: unknown; readonly newOrderId: () => string },
+  endpoint: IdempotentEndpoint,
 ): Promise<StoredResponse> {
-  if (key === undefined) return handle();
-  const fingerprint = fingerprintOf(request.endpoint, request.body);
-  const claim = await settings.keys.claim(key, fingerprint, new Date(), settings.ttlMs);
-  if (claim.outcome !== 'claimed' && claim.fingerprint !== fingerprint && claim.fingerprint !== '') {
-    throw new AppError('idempotency_key_reused', 'This Idempotency-Key was used with a different request', {
-      status: 422,
-      details: [{ field: 'Idempotency-Key', message: 'already used for another request' }],
-    });
-  }
-  if (claim.outcome === 'in_flight') {
-    throw new AppError('idempotency_in_flight', 'A request with this Idempotency-Key is still being processed', {
-      status: 409,
-      retriable: true,
-      retryAfterSeconds: 1,
-    });
-  }
-  if (claim.outcome === 'completed') return claim.response;
-  return completeOrForget(settings.keys, key, handle);
+  if (key === undefined) return endpoint.handle(request.newOrderId());
+  const fingerprint = fingerprintOf(endpoint.name, request.body);
+  const claim = await settings.keys.claim({
+    key,
+    fingerprint,
+    orderId: request.newOrderId(),
+    now: new Date(),
+    ttlMs: settings.ttlMs,
+    leaseMs: settings.leaseMs,
+    onTakeover: endpoint.onTakeover,
+  });
+  if (claim.outcome === 'claimed') return answerClaimed(settings, key, claim, endpoint);
+  if (claim.fingerprint !== fingerprint && claim.fingerprint !== '') throw keyReused();
+  if (claim.outcome === 'in_flight') throw stillInFlight();
+  return claim.response;
 }
 
-async function completeOrForget(
-  keys: IdempotencyKeys,
+async function answerClaimed(
+  settings: IdempotencySettings,
   key: string,
-  handle: () => Promise<StoredResponse>,
+  { orderId, earlierOrderId }: Extract<KeyClaim, { outcome: 'claimed' }>,
+  endpoint: IdempotentEndpoint,
 ): Promise<StoredResponse> {
+  const recovered = earlierOrderId === undefined ? undefined : await endpoint.recover(earlierOrderId);
+  if (recovered) {
+    await store(settings, key, orderId, recovered);
+    return recovered;
+  }
   let response: StoredResponse;
   try {
-    response = await handle();
+    response = await endpoint.handle(orderId);
   } catch (error) {
     if (error instanceof AppError && error.status < 500 && !error.retriable) {
-      await keys.complete(key, {
-        status: error.status,
-        body: { error: { code: error.code, message: error.message, details: error.details } },
-      });
+      const body = { error: { code: error.code, message: error.message, details: error.details } };
+      await store(settings, key, orderId, { status: error.status, body });
     } else {
-      await keys.release(key).catch(() => undefined);
+      await settings.keys.release(key, orderId).catch(() => undefined);
     }
     throw error;
   }
-  await keys.complete(key, response);
+  await store(settings, key, orderId, response);
   return response;
 }
 
+/**
+ * The answer stands whether or not it is stored: when storing fails, the key stays in flight
+ * until its lease ends, and the retry that takes it over finds the order by its bound id.
+ */
+async function store(settings: IdempotencySettings, key: string, orderId: string, response: StoredResponse) {
+  await settings.keys
+    .complete(key, orderId, response)
+    .catch((error: unknown) => settings.onCompletionFailed?.(key, error));
+}
+
+function keyReused(): AppError {
+  return new AppError('idempotency_key_reused', 'This Idempotency-Key was used with a different request', {
+    status: 422,
+    details: [{ field: 'Idempotency-Key', message: 'already used for another request' }],
+  });
+}
+
+function stillInFlight(): AppError {
+  return new AppError('idempotency_in_flight', 'A request with this Idempotency-Key is still being processed', {
+    status: 409,
+    retriable: true,
+    retryAfterSeconds: 1,
+  });
+}
+
 /** sha256 over the endpoint and the body with object keys sorted, so key order does not matter. */
-function fingerprintOf(endpoint: string, body: unknown): string {
+export function fingerprintOf(endpoint: string, body: unknown): string {
   return createHash('sha256').update(endpoint).update('\n').update(stableJson(body)).digest('hex');
 }
 

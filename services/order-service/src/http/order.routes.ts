@@ -1,43 +1,18 @@
 import Router from '@koa/router';
-import type Koa from 'koa';
-import { AppError, notFoundError, validationError } from '@ecom/service-kit/errors';
-import { LoadShedder, requestBody } from '@ecom/service-kit/http';
-import { currentRequestId } from '@ecom/service-kit/logging';
-import { acceptAsyncOrder } from '../domain/accept-async-order.use-case';
+import { AppError, notFoundError } from '@ecom/service-kit/errors';
+import { requestBody } from '@ecom/service-kit/http';
 import { changeOrderStatus } from '../domain/change-order-status.use-case';
-import type { Order } from '../domain/order';
 import { orderIdTime } from '../domain/order-id';
-import { placeSyncOrder, type SyncPlacementDependencies } from '../domain/place-sync-order.use-case';
-import type { OrderReader, OrderRequestQueue } from '../domain/ports';
-import type { OrderMetrics } from '../order.metrics';
-import { runIdempotently, type IdempotencySettings, type StoredResponse } from './idempotent-request';
-import {
-  changeStatusBody,
-  idempotencyKeyHeader,
-  listOrdersQuery,
-  orderIdParam,
-  placeOrderBody,
-  type PlaceOrderBody,
-} from './order.schemas';
+import { changeStatusBody, listOrdersQuery, orderIdParam, parse } from './order.schemas';
+import { postAsyncOrder, postSyncOrder, type OrderRouteDependencies } from './order-placement.handlers';
 
-export interface OrderRouteDependencies {
-  readonly orders: OrderReader;
-  /** Sync placement; its unit of work and stock also serve status changes. */
-  readonly placement: SyncPlacementDependencies;
-  /** Where async orders wait for the worker (Kafka). */
-  readonly queue: OrderRequestQueue;
-  /** Admission control of sync orders: over capacity they are refused (503) rather than queued. */
-  readonly admission: LoadShedder;
-  readonly idempotency: IdempotencySettings;
-  readonly metrics: OrderMetrics;
-  readonly processingWindowMs: number;
-}
+export type { OrderRouteDependencies };
 
 /** The public order API: /orders. */
 export function orderRoutes(deps: OrderRouteDependencies): Router {
   const router = new Router({ prefix: '/orders' });
-  router.post('/', (ctx) => answerOnce(ctx, deps, 'POST /orders', (body) => placeNow(deps, body)));
-  router.post('/async', (ctx) => answerOnce(ctx, deps, 'POST /orders/async', (body) => acceptForLater(deps, body)));
+  router.post('/', (ctx) => postSyncOrder(ctx, deps));
+  router.post('/async', (ctx) => postAsyncOrder(ctx, deps));
   router.get('/', async (ctx) => {
     const query = parse(listOrdersQuery, ctx.query);
     const items = await deps.orders.list({
@@ -69,51 +44,6 @@ export function orderRoutes(deps: OrderRouteDependencies): Router {
   return router;
 }
 
-/** 201 with the order once committed, under admission control; refusals and 503s are thrown. */
-async function placeNow(deps: OrderRouteDependencies, body: PlaceOrderBody): Promise<StoredResponse> {
-  let order: Order;
-  try {
-    order = await deps.admission.run(() => placeSyncOrder(deps.placement, body));
-  } catch (error) {
-    const outcome = error instanceof AppError && error.code === 'overloaded' ? 'shed' : refusalOf(error);
-    if (outcome) deps.metrics.outcomes.inc({ mode: 'sync', outcome });
-    throw error;
-  }
-  deps.metrics.outcomes.inc({ mode: 'sync', outcome: 'placed' });
-  return { status: 201, body: order };
-}
-
-function refusalOf(error: unknown): 'refused' | undefined {
-  return error instanceof AppError && error.status < 500 && !error.retriable ? 'refused' : undefined;
-}
-
-/** 202 with the order's id once Kafka has the request; the worker places it later. */
-async function acceptForLater(deps: OrderRouteDependencies, body: PlaceOrderBody): Promise<StoredResponse> {
-  const { id } = await acceptAsyncOrder(deps.queue, body);
-  deps.metrics.outcomes.inc({ mode: 'async', outcome: 'accepted' });
-  return { status: 202, body: { id, status: 'accepted' } };
-}
-
-/** Validates, then answers at most once per Idempotency-Key (the first answer is given again to a retry). */
-async function answerOnce(
-  ctx: Koa.Context,
-  deps: OrderRouteDependencies,
-  endpoint: string,
-  answer: (body: PlaceOrderBody) => Promise<StoredResponse>,
-): Promise<void> {
-  // An empty key is refused (400), not taken for "no key": the client believes it is protected.
-  const sentKey = ctx.headers['idempotency-key'] as string | undefined;
-  const key = parse(idempotencyKeyHeader, sentKey, 'The Idempotency-Key is invalid');
-  const body = parse(placeOrderBody, requestBody(ctx));
-  const response = await runIdempotently(deps.idempotency, key, { endpoint, body }, () => answer(body));
-  ctx.status = response.status;
-  const id = (response.body as { id?: unknown }).id;
-  if (typeof id === 'string') ctx.set('Location', `/orders/${id}`);
-  // A replayed refusal (409/422) carries the first error; the request id is this request's own.
-  const replayedError = (response.body as { error?: object }).error;
-  ctx.body = replayedError ? { error: { ...replayedError, request_id: currentRequestId() ?? null } } : response.body;
-}
-
 /**
  * An id this service minted (UUIDv7) that is not in the database yet: an accepted async order
  * still in the queue, for as long as the processing window lasts.
@@ -121,12 +51,6 @@ async function answerOnce(
 function isStillProcessing(id: string, windowMs: number): boolean {
   const mintedAt = orderIdTime(id);
   return mintedAt !== undefined && Date.now() - mintedAt <= windowMs && mintedAt <= Date.now() + 60_000;
-}
-
-function parse<S extends import('zod').ZodType>(schema: S, input: unknown, message?: string): import('zod').output<S> {
-  const result = schema.safeParse(input);
-  if (!result.success) throw validationError(result.error.issues, message);
-  return result.data;
 }
 
 function decodeCursor(cursor: string): string {

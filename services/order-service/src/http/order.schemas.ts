@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { validationError } from '@ecom/service-kit/errors';
 import { ORDER_STATUSES } from '../domain/order';
 
 /** The HTTP contract of the order service, in zod. Unknown fields are dropped, not rejected. */
@@ -30,3 +31,10 @@ export const listOrdersQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20),
   cursor: z.string().max(200).optional(),
 });
+
+/** The input as `schema` reads it, or a 400 naming every problem. */
+export function parse<S extends z.ZodType>(schema: S, input: unknown, message?: string): z.output<S> {
+  const result = schema.safeParse(input);
+  if (!result.success) throw validationError(result.error.issues, message);
+  return result.data;
+}

@@ -4,11 +4,8 @@ import { Counter, Histogram, type Registry } from '@ecom/service-kit/metrics';
 import { REQUEST_ID_HEADER, runWithRequestId } from '@ecom/service-kit/logging';
 import { readHeader } from '@ecom/service-kit/kafka';
 import type { OrderRequest } from '../domain/order';
-import {
-  placeAsyncOrders,
-  type AsyncPlacement,
-  type AsyncPlacementDependencies,
-} from '../domain/place-async-orders.use-case';
+import type { AsyncPlacement, AsyncPlacementDependencies } from '../domain/place-async-orders.use-case';
+import { ChunkPlacement } from './chunk-placement';
 import { sendToDeadLetters } from './dead-letter.producer';
 import { orderRequestMessage, toOrderRequest } from './order-request.message';
 
@@ -19,6 +16,8 @@ export interface OrderWorkerOptions {
   readonly topic: string;
   readonly deadLetterTopic: string;
   readonly concurrency: number;
+  /** Failed attempts after which an order is rejected instead of retried (see ChunkPlacement). */
+  readonly maxAttempts: number;
   readonly logger: Logger;
   readonly registry: Registry;
 }
@@ -36,10 +35,18 @@ export class OrderWorker {
   readonly #options: OrderWorkerOptions;
   readonly #metrics;
   readonly #failures = new Map<number, number>();
+  readonly #chunks: ChunkPlacement;
 
   constructor(options: OrderWorkerOptions) {
     this.#options = options;
     this.#metrics = registerWorkerMetrics(options.registry);
+    this.#chunks = new ChunkPlacement({
+      placement: options.placement,
+      maxAttempts: options.maxAttempts,
+      logger: options.logger,
+      onSettled: (placement) => this.#record(placement),
+      onRetried: () => this.#metrics.outcomes.inc({ outcome: 'retry' }),
+    });
   }
 
   async start(): Promise<void> {
@@ -48,6 +55,9 @@ export class OrderWorker {
     await consumer.run({
       partitionsConsumedConcurrently: 6,
       eachBatchAutoResolve: false,
+      // Commit the offsets resolved so far after every chunk (commitOffsetsIfNecessary below), not
+      // only at the end of a fetched batch: a crash replays at most one chunk per partition.
+      autoCommitThreshold: 1,
       eachBatch: (payload) => this.#handleBatch(payload),
     });
   }
@@ -75,22 +85,9 @@ export class OrderWorker {
       if (parsed.ok) requests.set(message, requestId ? { ...parsed.request, request_id: requestId } : parsed.request);
       else await this.#deadLetter(partition, message, parsed.reason);
     }
-    const retried = await this.#place([...requests.values()]);
+    const retried = await this.#chunks.place([...requests.values()]);
     const firstUnsettled = chunk.findIndex((message) => retried.has(requests.get(message)?.order_id ?? ''));
     return firstUnsettled === -1 ? chunk.length : firstUnsettled;
-  }
-
-  /** Places the requests; resolves with the ids of those to be tried again. */
-  async #place(requests: readonly OrderRequest[]): Promise<ReadonlySet<string>> {
-    if (requests.length === 0) return new Set();
-    try {
-      const placements = await placeAsyncOrders(this.#options.placement, requests);
-      placements.forEach((placement) => this.#record(placement));
-      return new Set(placements.filter((p) => p.outcome === 'retry').map((p) => p.request.order_id));
-    } catch (error) {
-      this.#options.logger.warn({ err: error, orders: requests.length }, 'placing a chunk failed; will retry');
-      return new Set(requests.map((request) => request.order_id));
-    }
   }
 
   #record({ request, outcome }: AsyncPlacement): void {

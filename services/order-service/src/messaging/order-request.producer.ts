@@ -8,7 +8,7 @@ import { toOrderRequestMessage } from './order-request.message';
 /**
  * Writes accepted order requests to Kafka and resolves only once every in-sync replica has them
  * (`acks: -1`, idempotent producer). Any failure, or no acknowledgement within `ackTimeoutMs`,
- * becomes a 503: a 202 is never given for a request that is not durably written. Concurrent
+ * rejects with a 503: a 202 is never given for a request that is not durably written. Concurrent
  * requests share produce requests (BatchingSender), so acceptance is not one broker round trip
  * per order.
  */
@@ -25,22 +25,25 @@ export class OrderRequestProducer implements OrderRequestQueue {
 
   async enqueue(request: OrderRequest): Promise<void> {
     const message = toOrderRequestMessage(request);
+    const deadline = new AbortController();
     let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new Error(`no acknowledgement within ${this.ackTimeoutMs} ms`)),
-        this.ackTimeoutMs,
-      );
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        const error = new Error(`no acknowledgement within ${this.ackTimeoutMs} ms`);
+        deadline.abort(error);
+        reject(error);
+      }, this.ackTimeoutMs);
     });
     try {
-      await Promise.race([
-        this.#sender.send(this.topic, {
-          key: message.order_id,
-          value: JSON.stringify(message),
-          headers: requestIdHeaders(),
-        }),
-        timeout,
-      ]);
+      // Still queued at the deadline: withdrawn, never sent. Already sent: it may yet arrive, which
+      // the caller must settle (acceptAsyncOrder withdraws the order itself).
+      const value = JSON.stringify(message);
+      const sent = this.#sender.send(
+        this.topic,
+        { key: message.order_id, value, headers: requestIdHeaders() },
+        deadline.signal,
+      );
+      await Promise.race([sent, timedOut]);
     } catch (error) {
       throw unavailableError('kafka', error);
     } finally {

@@ -12,6 +12,7 @@ import {
 } from '@ecom/service-kit/testing';
 import { startProductService, type ProductServiceUnderTest } from '@ecom/product-service/testing';
 import { migrations } from '../../src/data/migrations';
+import { readConsumerLag } from '../../src/messaging/consumer-lag.metrics';
 import { start, type RunningOrderService } from '../../src/main';
 import { startWorker, type RunningOrderWorker } from '../../src/worker';
 
@@ -28,6 +29,8 @@ export interface OrderSystemUnderTest {
   /** Creates a product in the real product service and returns its id. */
   createProduct(stock: number, price?: string): Promise<number>;
   stockOf(productId: number): Promise<number>;
+  /** Waits until the worker's group has consumed everything on the requests topic. */
+  waitForWorkerToDrain(timeoutMs?: number): Promise<void>;
   /** Polls GET /orders/:id until the order is no longer processing. */
   awaitOrder(id: string, timeoutMs?: number): Promise<Record<string, unknown>>;
   tearDown(): Promise<void>;
@@ -83,6 +86,12 @@ export async function startOrderSystem(
     createProduct: async (stock, price = '5.00') =>
       (await product.api.post('/products').send({ name: 'Order test product', price, stock }).expect(201)).body.id,
     stockOf: async (productId) => (await product.api.get(`/products/${productId}`)).body.stock,
+    waitForWorkerToDrain: async (timeoutMs = 20_000) => {
+      await eventually(async () => {
+        const lag = await readConsumerLag(admin, env['ORDER_WORKER_GROUP']!, topics.requests);
+        return lag.every((partition) => partition.lag === 0) ? true : undefined;
+      }, timeoutMs);
+    },
     awaitOrder: (id, timeoutMs = 20_000) =>
       eventually(async () => {
         const response = await sut.api.get(`/orders/${id}`);

@@ -95,13 +95,33 @@ export class ProductRepository implements ProductStore {
     return changed > 0;
   }
 
-  /** Takes `quantity` units if that many are on hand, in one conditional statement (no race). */
+  /**
+   * Moves stock and total_stock by the same `delta`, relative to what the row holds when the
+   * statement runs (never a value read earlier). Both columns are unsigned: the caller has checked
+   * that neither goes below 0 (total_stock >= stock always).
+   */
+  async moveStock(id: number, delta: number, now: Date): Promise<void> {
+    await this.db('products')
+      .where({ id })
+      .whereNull('deleted_at')
+      .update({
+        stock: this.db.raw('stock + ?', [delta]),
+        total_stock: this.db.raw('total_stock + ?', [delta]),
+        version: this.db.raw('version + 1'),
+        updated_at: now,
+      });
+  }
+
+  /**
+   * Takes `quantity` units if that many are on hand, in one conditional statement (no race). The
+   * version goes up: stock is part of what the ETag stands for.
+   */
   async takeStock(id: number, quantity: number, now: Date): Promise<boolean> {
     const changed = await this.db('products')
       .where({ id })
       .whereNull('deleted_at')
       .andWhere('stock', '>=', quantity)
-      .update({ stock: this.db.raw('stock - ?', [quantity]), updated_at: now });
+      .update({ stock: this.db.raw('stock - ?', [quantity]), version: this.db.raw('version + 1'), updated_at: now });
     return changed === 1;
   }
 
@@ -109,7 +129,7 @@ export class ProductRepository implements ProductStore {
   async returnStock(id: number, quantity: number, now: Date): Promise<void> {
     await this.db('products')
       .where({ id })
-      .update({ stock: this.db.raw('stock + ?', [quantity]), updated_at: now });
+      .update({ stock: this.db.raw('stock + ?', [quantity]), version: this.db.raw('version + 1'), updated_at: now });
   }
 
   /** Current stock and price of live products among `ids` (for reservations and error details). */

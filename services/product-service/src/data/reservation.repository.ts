@@ -12,8 +12,15 @@ export class ReservationRepository implements ReservationStore {
    * the primary key makes concurrent claims of one id race-free.
    */
   async claim(orderId: string, status: Reservation['status'], now: Date): Promise<boolean> {
+    const releasedAt = status === 'released' ? now : null; // a marker: released from the start
     try {
-      await this.db('stock_reservations').insert({ order_id: orderId, status, total_amount: '0.00', created_at: now });
+      await this.db('stock_reservations').insert({
+        order_id: orderId,
+        status,
+        total_amount: '0.00',
+        created_at: now,
+        released_at: releasedAt,
+      });
       return true;
     } catch (error) {
       if (isDuplicateKeyError(error)) return false;
@@ -51,5 +58,27 @@ export class ReservationRepository implements ReservationStore {
       .where({ order_id: orderId, status: 'reserved' })
       .update({ status: 'released', released_at: now });
     return changed === 1;
+  }
+
+  /**
+   * Retention: deletes up to `limit` reservations released before `releasedBefore`, lines first
+   * (a sweep cut short leaves a released row without lines, which the next one deletes); resolves
+   * with how many. Reservations still held are never touched (conservation counts only those). A
+   * marker deleted no longer refuses a late reservation for its order id, so markers are kept far
+   * longer than any reservation can be late.
+   */
+  async deleteReleasedBefore(releasedBefore: Date, limit: number): Promise<number> {
+    const orderIds: string[] = await this.db('stock_reservations')
+      .where({ status: 'released' })
+      .andWhere('released_at', '<', releasedBefore)
+      .limit(limit)
+      .pluck('order_id');
+    if (orderIds.length === 0) return 0;
+    await this.db('stock_reservation_items').whereIn('order_id', orderIds).delete();
+    const deleted: number = await this.db('stock_reservations')
+      .whereIn('order_id', orderIds)
+      .andWhere({ status: 'released' })
+      .delete();
+    return deleted;
   }
 }

@@ -4,6 +4,12 @@
  */
 const moneyPattern = /^(0|[1-9]\d{0,9})(\.\d{1,2})?$/;
 
+/**
+ * The largest order total (and reservation total): what DECIMAL(14,2), the column of both, holds.
+ * Prices go up to 9,999,999,999.99 and quantities to 1,000 per line, so a large order can exceed it.
+ */
+export const MAX_ORDER_TOTAL_CENTS = 99_999_999_999_999n; // 999,999,999,999.99
+
 export function isMoney(value: string): boolean {
   return moneyPattern.test(value);
 }
@@ -23,12 +29,4 @@ export function fromCents(cents: bigint): string {
 /** Normalises "5", "5.5" and "5.50" to "5.50". */
 export function normaliseMoney(amount: string): string {
   return fromCents(toCents(amount));
-}
-
-export function multiplyMoney(amount: string, quantity: number): string {
-  return fromCents(toCents(amount) * BigInt(quantity));
-}
-
-export function sumMoney(amounts: readonly string[]): string {
-  return fromCents(amounts.reduce((total, amount) => total + toCents(amount), 0n));
 }

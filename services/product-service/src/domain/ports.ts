@@ -13,6 +13,8 @@ export interface ProductStore {
   /** Replaces the fields; a new stock level moves the conserved total by the same difference. */
   update(id: number, fields: ProductFields, now: Date): Promise<Product | undefined>;
   softDelete(id: number, now: Date): Promise<boolean>;
+  /** Moves stock and the conserved total by `delta` (a delivery, a write-off); the caller checks the range. */
+  moveStock(id: number, delta: number, now: Date): Promise<void>;
   /** Takes `quantity` units if that many are on hand, atomically; false otherwise. */
   takeStock(id: number, quantity: number, now: Date): Promise<boolean>;
   /** Puts units back (a release); deleted products get them back too. */

@@ -1,4 +1,11 @@
-/** A product as the API shows it. Prices are exact decimal strings ("19.99"). */
+/** The most units one product may have on hand. */
+export const MAX_STOCK = 1_000_000_000;
+
+/**
+ * A product as the API shows it. Prices are exact decimal strings ("19.99"). `version` goes up with
+ * every change of the row, stock movements (reservations, releases, adjustments) included: it is
+ * the product's ETag, so a write based on an older read can be refused (If-Match).
+ */
 export interface Product {
   readonly id: number;
   readonly name: string;

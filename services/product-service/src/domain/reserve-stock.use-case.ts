@@ -1,5 +1,5 @@
 import { AppError } from '@ecom/service-kit/errors';
-import { multiplyMoney, sumMoney } from './money';
+import { MAX_ORDER_TOTAL_CENTS, fromCents, toCents } from './money';
 import type { CatalogueTransaction, UnitOfWork } from './ports';
 import { mergeItems, sameItems, type RequestedItem, type Reservation } from './reservation';
 
@@ -34,7 +34,9 @@ export function reserveStock(
 
     const current = await products.findStockAndPrices(lines.map((line) => line.product_id));
     const priced = lines.map((line) => ({ ...line, unit_price: current.get(line.product_id)!.price }));
-    const total = sumMoney(priced.map((line) => multiplyMoney(line.unit_price, line.quantity)));
+    const totalCents = priced.reduce((sum, line) => sum + toCents(line.unit_price) * BigInt(line.quantity), 0n);
+    if (totalCents > MAX_ORDER_TOTAL_CENTS) throw orderTotalTooLarge(fromCents(totalCents)); // rolls the decrements back
+    const total = fromCents(totalCents);
     await reservations.saveLines(orderId, priced, total);
     await addEvents(priced.map((line) => ({ type: 'stock.reserved', orderId, line })));
     return {
@@ -87,5 +89,14 @@ async function reservationRefusal(
       available: current.get(line.product_id)?.stock ?? 0,
       message: 'insufficient stock',
     })),
+  });
+}
+
+/** Refused before anything is stored: no order or reservation column could hold it. */
+function orderTotalTooLarge(total: string): AppError {
+  const limit = fromCents(MAX_ORDER_TOTAL_CENTS);
+  return new AppError('order_total_too_large', `The order's total ${total} is above ${limit}`, {
+    status: 422,
+    details: [{ field: 'items', message: `the total at catalogue prices must not exceed ${limit}` }],
   });
 }

@@ -1,21 +1,33 @@
 import Router from '@koa/router';
 import { notFoundError } from '@ecom/service-kit/errors';
 import { requestBody } from '@ecom/service-kit/http';
+import { adjustStock } from '../domain/adjust-stock.use-case';
 import { createProduct, deleteProduct, patchProduct, replaceProduct } from '../domain/manage-products.use-case';
 import type { ProductStore, UnitOfWork } from '../domain/ports';
+import { readIfMatch, respondWithProduct } from './conditional-request';
 import { decodeCursor, encodeCursor } from './cursor';
-import { createProductBody, listProductsQuery, patchProductBody, productId } from './product.schemas';
+import {
+  createProductBody,
+  listProductsQuery,
+  patchProductBody,
+  productId,
+  stockAdjustmentBody,
+} from './product.schemas';
 import { validate } from './validate';
 
-/** The public catalogue API: /products. */
+/**
+ * The public catalogue API: /products. Single products carry their version as `ETag`; writes
+ * honour `If-Match` (412 when stale) and require it when they set stock (428 without it).
+ */
 export function productRoutes(unitOfWork: UnitOfWork, products: Pick<ProductStore, 'list' | 'findById'>): Router {
   const router = new Router({ prefix: '/products' });
+  const idOf = (params: Record<string, string | undefined>) =>
+    validate(productId, params['id'], 'The product id is invalid');
 
   router.post('/', async (ctx) => {
     const product = await createProduct(unitOfWork, validate(createProductBody, requestBody(ctx)));
-    ctx.status = 201;
     ctx.set('Location', `/products/${product.id}`);
-    ctx.body = product;
+    respondWithProduct(ctx, product, 201);
   });
 
   router.get('/', async (ctx) => {
@@ -34,26 +46,33 @@ export function productRoutes(unitOfWork: UnitOfWork, products: Pick<ProductStor
   });
 
   router.get('/:id', async (ctx) => {
-    const id = validate(productId, ctx.params['id'], 'The product id is invalid');
+    const id = idOf(ctx.params);
     const product = await products.findById(id);
     if (!product) throw notFoundError('Product', id);
-    ctx.body = product;
+    respondWithProduct(ctx, product);
   });
 
   router.put('/:id', async (ctx) => {
-    const id = validate(productId, ctx.params['id'], 'The product id is invalid');
-    ctx.body = await replaceProduct(unitOfWork, id, validate(createProductBody, requestBody(ctx)));
+    const id = idOf(ctx.params);
+    const fields = validate(createProductBody, requestBody(ctx));
+    respondWithProduct(ctx, await replaceProduct(unitOfWork, id, fields, readIfMatch(ctx)));
   });
 
   router.patch('/:id', async (ctx) => {
-    const id = validate(productId, ctx.params['id'], 'The product id is invalid');
-    ctx.body = await patchProduct(unitOfWork, id, validate(patchProductBody, requestBody(ctx)));
+    const id = idOf(ctx.params);
+    const changes = validate(patchProductBody, requestBody(ctx));
+    respondWithProduct(ctx, await patchProduct(unitOfWork, id, changes, readIfMatch(ctx)));
   });
 
   router.delete('/:id', async (ctx) => {
-    const id = validate(productId, ctx.params['id'], 'The product id is invalid');
-    await deleteProduct(unitOfWork, id);
+    await deleteProduct(unitOfWork, idOf(ctx.params), readIfMatch(ctx));
     ctx.status = 204;
+  });
+
+  router.post('/:id/stock-adjustments', async (ctx) => {
+    const id = idOf(ctx.params);
+    const { delta } = validate(stockAdjustmentBody, requestBody(ctx));
+    respondWithProduct(ctx, await adjustStock(unitOfWork, id, delta, readIfMatch(ctx)));
   });
 
   return router;

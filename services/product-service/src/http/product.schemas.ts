@@ -1,9 +1,8 @@
 import { z } from 'zod';
 import { isMoney, normaliseMoney } from '../domain/money';
+import { MAX_STOCK } from '../domain/product';
 
 /** The HTTP contract of the product service, in zod. Unknown fields are dropped, not rejected. */
-
-const MAX_STOCK = 1_000_000_000;
 
 /** A price: a JSON number or a decimal string, positive, at most 2 decimals, below 10^10. */
 export const price = z
@@ -68,6 +67,16 @@ export const patchProductBody = z
   .refine((body) => Object.values(body).some((value) => value !== undefined), 'at least one field must be given');
 
 export const productId = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+
+/** `POST /products/:id/stock-adjustments`: units in (positive) or out (negative), never 0. */
+export const stockAdjustmentBody = z.object({
+  delta: z
+    .number()
+    .int('must be a whole number')
+    .min(-MAX_STOCK)
+    .max(MAX_STOCK)
+    .refine((delta) => delta !== 0, 'must not be 0'),
+});
 
 const booleanText = z.enum(['true', 'false']).transform((value) => value === 'true');
 

@@ -3,6 +3,8 @@ import { createOutboxTable } from '@ecom/service-kit/outbox';
 import { createOrders } from './001-create-orders';
 import { createIdempotencyKeys } from './002-create-idempotency-keys';
 import { createPlacementIntents } from './004-create-placement-intents';
+import { leaseIdempotencyKeys } from './005-lease-idempotency-keys';
+import { oweCancelledReleases } from './006-owe-cancelled-releases';
 
 /** The order service's schema, in order. Append; never edit a migration that has shipped. */
 export const migrations: Readonly<Record<string, Migration>> = {
@@ -10,4 +12,6 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '002_create_idempotency_keys': createIdempotencyKeys,
   '003_create_outbox': { up: createOutboxTable, down: (db) => db.schema.dropTable('outbox_events') },
   '004_create_placement_intents': createPlacementIntents,
+  '005_lease_idempotency_keys': leaseIdempotencyKeys,
+  '006_owe_cancelled_releases': oweCancelledReleases,
 };
