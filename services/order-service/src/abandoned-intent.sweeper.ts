@@ -1,3 +1,4 @@
+import { startPeriodicTask, type PeriodicTask } from '@ecom/service-kit/lifecycle';
 import type { Logger } from '@ecom/service-kit/logging';
 import {
   releaseAbandonedReservations,
@@ -15,48 +16,24 @@ export interface IntentSweeperOptions {
   readonly onReleased?: (heldStock: boolean) => void;
 }
 
-export interface IntentSweeper {
-  /** Stops scheduling and waits for a sweep in progress to end. */
-  stop(): Promise<void>;
-}
-
 /**
  * The sweeper of abandoned sync placements (and of the releases cancelled orders owe) in the HTTP
- * order service: a sweep every `intervalMs`
- * after the previous one ended (never two at once in one process; several processes may sweep
- * together). A sweep that fails (MySQL down) is logged and runs again next time.
+ * order service: a sweep every `intervalMs` after the previous one ended (the kit's periodic task:
+ * never two at once in one process; several processes may sweep together). A sweep that fails
+ * (MySQL down) is logged and runs again next time.
  */
-export function startIntentSweeper(options: IntentSweeperOptions): IntentSweeper {
-  const { logger, intervalMs } = options;
+export function startIntentSweeper(options: IntentSweeperOptions): PeriodicTask {
   const deps: SweepDependencies = {
     intents: options.intents,
     stock: options.stock,
     abandonedAfterMs: options.abandonedAfterMs,
   };
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let sweeping: Promise<void> = Promise.resolve();
-  const sweepOnce = async () => {
-    try {
-      report(await releaseAbandonedReservations(deps), options);
-    } catch (error) {
-      logger.warn({ err: error }, 'placement intent sweep failed; trying again later');
-    }
-  };
-  const schedule = () => {
-    if (stopped) return;
-    timer = setTimeout(() => {
-      sweeping = sweepOnce().finally(schedule);
-    }, intervalMs);
-  };
-  schedule();
-  return {
-    stop: async () => {
-      stopped = true;
-      clearTimeout(timer);
-      await sweeping;
-    },
-  };
+  return startPeriodicTask({
+    name: 'placement intent sweep',
+    intervalMs: options.intervalMs,
+    logger: options.logger,
+    run: async () => report(await releaseAbandonedReservations(deps), options),
+  });
 }
 
 function report({ released, settled, failed }: SweepResult, { logger, onReleased }: IntentSweeperOptions): void {
