@@ -50,10 +50,10 @@ function report({ released, settled, failed }: SweepResult, { logger, onReleased
     );
     onReleased?.(units > 0);
   }
-  if (failed) {
+  if (failed.length > 0) {
     logger.warn(
-      { err: failed.error, order_id: failed.orderId },
-      'could not release an abandoned sync placement or an owed release; trying again next sweep',
+      { err: failed[0]!.error, order_ids: failed.slice(0, 10).map((entry) => entry.orderId), count: failed.length },
+      'could not release abandoned sync placements or owed releases; trying again next sweep',
     );
   }
 }

@@ -1,4 +1,4 @@
-import { testKafka } from '@ecom/service-kit/testing';
+import { eventually, testKafka } from '@ecom/service-kit/testing';
 import { newOrderId } from '../src/domain/order-id';
 import { startFaultProxy, type FaultProxy } from './support/fault-proxy';
 import { startOrderSystem, type OrderSystemUnderTest } from './support/order-system.harness';
@@ -16,7 +16,9 @@ describe('orders that cannot succeed (real MySQL, Kafka and product service)', (
 
   beforeAll(async () => {
     proxy = await startFaultProxy();
-    sut = await startOrderSystem({ env: { PRODUCT_SERVICE_URLS: proxy.url, ORDER_WORKER_MAX_ATTEMPTS: '3' } });
+    sut = await startOrderSystem({
+      env: { PRODUCT_SERVICE_URLS: proxy.url, ORDER_WORKER_MAX_ATTEMPTS: '3', INTENT_SWEEP_INTERVAL_MS: '200' },
+    });
     proxy.targetUrl = sut.product.service.url;
     productId = await sut.createProduct(1_000, '10.00');
   });
@@ -34,6 +36,8 @@ describe('orders that cannot succeed (real MySQL, Kafka and product service)', (
     user_id: userId,
     items: [{ product_id: product, quantity }],
   });
+  const reservedFor = async (orderId: string) =>
+    (await sut.product.db('stock_reservations').where({ order_id: orderId, status: 'reserved' })).length;
   const releasedMarkers = async () =>
     Number((await sut.product.db('stock_reservations').where({ status: 'released' }).count({ n: '*' }).first())?.['n']);
 
@@ -75,15 +79,36 @@ describe('orders that cannot succeed (real MySQL, Kafka and product service)', (
     expect(await sut.db('placement_intents').count({ n: '*' }).first()).toMatchObject({ n: 0 });
   });
 
-  it('when the product service answers 500 to an async reservation, then the order is rejected at once with the reason, not retried', async () => {
+  it('when the product service keeps answering 500 to an async reservation, then the order is rejected after its attempts, naming the last failure', async () => {
     proxy.failing = { path: /^\/internal\/reservations$/, status: 500 };
 
     const accepted = await sut.api.post('/orders/async').send(order(804)).expect(202);
 
-    const settled = await sut.awaitOrder(accepted.body.id, 10_000);
+    const settled = await sut.awaitOrder(accepted.body.id, 30_000);
     expect(settled).toMatchObject({ status: 'rejected' });
-    expect(String(settled['rejection_reason'])).toMatch(/^bad_gateway/);
-  });
+    expect(String(settled['rejection_reason'])).toMatch(/^retries_exhausted: .*bad_gateway/);
+  }, 60_000);
+
+  it('when one order of a chunk cannot be written (a data error, not a database that is down), then the others are placed and it alone is rejected', async () => {
+    // The database refuses to store user 808's placed order, every time.
+    await sut.db.raw(`CREATE TRIGGER orders_refuse_808 BEFORE INSERT ON orders FOR EACH ROW
+      BEGIN IF NEW.user_id = 808 AND NEW.status = 'pending' THEN
+        SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'refused by the test'; END IF; END`);
+    try {
+      await sut.stopWorker();
+      const poison = await sut.api.post('/orders/async').send(order(808)).expect(202);
+      const fine = await sut.api.post('/orders/async').send(order(809)).expect(202);
+      await sut.startWorker();
+
+      expect(await sut.awaitOrder(fine.body.id, 20_000)).toMatchObject({ status: 'pending' });
+      const settled = await sut.awaitOrder(poison.body.id, 20_000);
+      expect(settled).toMatchObject({ status: 'rejected' });
+      expect(String(settled['rejection_reason'])).toMatch(/^internal_error/);
+      await eventually(async () => ((await reservedFor(poison.body.id)) === 0 ? true : undefined)); // owed back, released
+    } finally {
+      await sut.db.raw('DROP TRIGGER IF EXISTS orders_refuse_808');
+    }
+  }, 60_000);
 
   it('when an async order’s reservations keep failing transiently, then after 3 attempts it is rejected (retries_exhausted) and holds no stock', async () => {
     // (the test's own timeout: 60 s)

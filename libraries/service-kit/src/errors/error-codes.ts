@@ -38,6 +38,7 @@ export const ERROR_CODES = [
   'overloaded',
   'concurrent_delivery',
   'retries_exhausted',
+  'acceptance_unknown',
   'placement_abandoned',
   'bad_gateway',
   'upstream_timeout',

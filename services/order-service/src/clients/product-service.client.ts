@@ -39,11 +39,13 @@ export class ProductServiceClient implements StockReservations {
   readonly #breaker: CircuitBreaker<[Call], unknown>;
   readonly #urls: readonly string[];
   readonly #limit: pLimit.Limit;
+  readonly #timeoutMs: number;
   #next = 0;
 
   constructor({ urls, timeoutMs, maxInFlight = 10, logger, registry }: ProductServiceClientOptions) {
     this.#urls = urls;
     this.#limit = pLimit(maxInFlight);
+    this.#timeoutMs = timeoutMs;
     this.#breaker = new CircuitBreaker((call: Call) => this.#post(call, timeoutMs), {
       timeout: timeoutMs + 500,
       errorThresholdPercentage: 50,
@@ -94,8 +96,13 @@ export class ProductServiceClient implements StockReservations {
   }
 
   async #fire(call: Call): Promise<unknown> {
+    const queuedAt = Date.now();
     try {
-      return await this.#limit(() => this.#breaker.fire(call));
+      return await this.#limit(() => {
+        // Waited its turn longer than a call may take: given up unsent (nothing reserved), not sent late.
+        if (Date.now() - queuedAt > this.#timeoutMs) throw new Error('waited too long for a free call slot');
+        return this.#breaker.fire(call);
+      });
     } catch (error) {
       if (error instanceof AppError) throw error;
       throw unavailableError('product-service', error); // open circuit, timeout, connection refused
@@ -113,29 +120,38 @@ export class ProductServiceClient implements StockReservations {
       body: body === undefined ? undefined : JSON.stringify(body),
       signal: AbortSignal.timeout(timeoutMs),
     });
-    const payload = (await response.json()) as { error?: { code: unknown; message: string; details: [] } };
+    const payload = parseJson(await response.text()) as { error?: { code: unknown; message: string; details: [] } };
     if (response.ok) return payload;
     if (response.status === 409 || response.status === 422) {
       // A refusal passes through as it is; one whose code this version does not know keeps its status.
-      const { code, message, details } = payload.error ?? { code: undefined, message: 'refused', details: [] };
+      const { code, message, details } = payload?.error ?? { code: undefined, message: 'refused', details: [] };
       const known = isErrorCode(code) ? code : 'request_refused';
       return Promise.reject(new AppError(known, message, { status: response.status, details }));
     }
-    const failure = new ProductServiceFailure(response.status, path, payload.error?.code);
-    if (TRANSIENT_STATUSES.has(response.status)) throw failure; // → 503, retried; counts against the breaker
-    // Any other failure answer will not succeed by retrying: 502, refused for good.
-    return Promise.reject(
-      new AppError('bad_gateway', 'The product service could not process the request', {
-        status: 502,
-        expose: true,
-        cause: failure,
-      }),
-    );
+    const failure = new ProductServiceFailure(response.status, path, payload?.error?.code);
+    if (TRANSIENT_STATUSES.has(response.status)) throw failure; // → 503; counts against the breaker
+    // Any other failure (a 500: a bug, a bad deploy) is 502. Retriable, so the worker tries it again
+    // within its budget and the breaker counts it, but not a "try later" 503.
+    throw new AppError('bad_gateway', 'The product service could not process the request', {
+      status: 502,
+      expose: true,
+      retriable: true,
+      cause: failure,
+    });
   }
 }
 
-/** Answers that mean "not now" (overloaded, a dependency down, a proxy's timeout): worth retrying. */
+/** Answers that mean "not now" (overloaded, a dependency down, a proxy's timeout). */
 const TRANSIENT_STATUSES = new Set([502, 503, 504]);
+
+/** A body as JSON, or undefined (a proxy's HTML error page, an empty body): the status decides. */
+function parseJson(text: string): { error?: { code: unknown; message: string; details: [] } } | undefined {
+  try {
+    return JSON.parse(text) as { error?: { code: unknown; message: string; details: [] } };
+  } catch {
+    return undefined;
+  }
+}
 
 /** The product service answered with a failure status; what it did before failing is unknown. */
 class ProductServiceFailure extends Error {

@@ -35,7 +35,8 @@ export class IdempotencyRepository implements IdempotencyKeys {
         const response = { status: Number(row.response_status), body: JSON.parse(row.response_body ?? 'null') };
         return { outcome: 'completed', fingerprint: row.fingerprint, response };
       }
-      if (row.lease_expires_at && row.lease_expires_at > request.now) {
+      // A claim written before leases existed (lease_expires_at NULL) holds until the key expires, as it did then.
+      if (row.lease_expires_at === null || row.lease_expires_at > request.now) {
         return { outcome: 'in_flight', fingerprint: row.fingerprint };
       }
       const takenOver = await this.#takeOver(request, row);

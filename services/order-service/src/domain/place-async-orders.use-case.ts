@@ -1,6 +1,7 @@
 import { AppError, unavailableError } from '@ecom/service-kit/errors';
 import { runWithRequestId } from '@ecom/service-kit/logging';
-import type { NewOrder, OrderRequest, OrderStatus, RequestedItem } from './order';
+import { asyncHeader, placedOrder, rejectedOrder, uniqueByOrderId } from './new-order';
+import type { OrderRequest } from './order';
 import type { OrderReader, Reservation, StockReservations, UnitOfWork } from './ports';
 import { storeOrders } from './store-orders.step';
 
@@ -17,34 +18,32 @@ export type AsyncPlacement =
 
 /**
  * The worker's placement of a chunk of accepted async orders, one result per order id (a request
- * that appears twice is placed once). Skips those stored already (a redelivery), reserves the
- * others' stock at the product service concurrently (idempotent per order id, so a redelivered
- * request gets its first reservation back), then stores every order that has an outcome, placed
- * or rejected with its reason, in one transaction. A transient failure leaves its request to be
- * retried (its reservation, if any, is kept for the retry). Rejects when the chunk cannot be
- * stored: then every request in it is retried.
+ * that appears twice is placed once). Skips those stored already (a redelivery, or an order the
+ * order service withdrew: its stock, if this worker reserved any in the race, is owed back and
+ * released by the intent sweeper), reserves the others' stock at the product service
+ * concurrently (idempotent per order id, so a redelivered request gets its first reservation
+ * back), then stores every order that has an outcome, placed or rejected with its reason, in one
+ * transaction. A transient failure leaves its request to be retried (its reservation, if any, is
+ * kept for the retry). Rejects when the chunk cannot be stored: then every request in it is retried.
  */
 export async function placeAsyncOrders(
   deps: AsyncPlacementDependencies,
   requests: readonly OrderRequest[],
   now = new Date(),
 ): Promise<AsyncPlacement[]> {
-  const unique = [...new Map(requests.map((request) => [request.order_id, request])).values()];
+  const unique = uniqueByOrderId(requests);
   const stored = await deps.orders.findStatuses(unique.map((request) => request.order_id));
   const fresh = unique.filter((request) => !stored.has(request.order_id));
   const attempts = await Promise.all(
     fresh.map(async (request) => releaseIfRefusedAfterReserving(deps.stock, await reserveFor(deps.stock, request))),
   );
   const toStore = attempts.flatMap(({ request, reservation, error }) => {
-    if (reservation) return [placedOrder(request, reservation)];
+    if (reservation) return [placedOrder(asyncHeader(request), reservation)];
     return error.retriable ? [] : [rejectedOrder(request, error)];
   });
   await storeOrders(deps.unitOfWork, toStore, { now });
-  const existing = unique.filter((request) => stored.has(request.order_id));
   return [
-    ...(await Promise.all(
-      existing.map((request) => settleExisting(deps.stock, request, stored.get(request.order_id))),
-    )),
+    ...unique.filter((request) => stored.has(request.order_id)).map((request) => settled(request, 'existing')),
     ...attempts.map(({ request, reservation, error }): AsyncPlacement => {
       if (reservation) return settled(request, 'placed');
       return error.retriable ? { request, outcome: 'retry', error } : settled(request, 'rejected');
@@ -53,9 +52,10 @@ export async function placeAsyncOrders(
 }
 
 /**
- * Gives up on requests for good (the worker's retries ran out): each one not stored yet is
- * stored as `rejected` with `reason`, after its stock is released (an earlier attempt may have
- * reserved it; releasing is idempotent). Rejects, and stores nothing, when a release fails.
+ * Gives up on requests for good (the worker's retries ran out, or they fail alone for a reason
+ * retrying will not mend): each one not stored yet is stored as `rejected` with `reason`, and the
+ * stock an earlier attempt may have reserved is owed back in the same transaction (the intent
+ * sweeper releases it until the product service confirms).
  */
 export async function rejectAsyncOrders(
   deps: AsyncPlacementDependencies,
@@ -63,45 +63,19 @@ export async function rejectAsyncOrders(
   reason: AppError,
   now = new Date(),
 ): Promise<void> {
-  const stored = await deps.orders.findStatuses(requests.map((request) => request.order_id));
-  const fresh = [...new Map(requests.map((request) => [request.order_id, request])).values()].filter(
-    (request) => !stored.has(request.order_id),
-  );
-  await Promise.all(fresh.map((request) => deps.stock.release(request.order_id)));
+  const unique = uniqueByOrderId(requests);
+  const stored = await deps.orders.findStatuses(unique.map((request) => request.order_id));
+  const fresh = unique.filter((request) => !stored.has(request.order_id));
   await storeOrders(
     deps.unitOfWork,
     fresh.map((request) => rejectedOrder(request, reason)),
-    { now },
+    { owingReleases: fresh.map((request) => request.order_id), now },
   );
 }
 
 /**
- * A request whose order is stored already. A rejected one may have been withdrawn by the order
- * service (its client got a 503, see acceptAsyncOrder) while an earlier attempt here reserved its
- * stock: that stock is released (idempotent; a no-op when nothing was reserved).
- */
-async function settleExisting(
-  stock: StockReservations,
-  request: OrderRequest,
-  status: OrderStatus | undefined,
-): Promise<AsyncPlacement> {
-  if (status !== 'rejected') return settled(request, 'existing');
-  try {
-    await stock.release(request.order_id);
-    return settled(request, 'existing');
-  } catch (error) {
-    return {
-      request,
-      outcome: 'retry',
-      error: error instanceof AppError ? error : unavailableError('product-service', error),
-    };
-  }
-}
-
-/**
- * A refusal that may still have reserved (a 5xx answer: the product service failed in a way that
- * retrying will not mend) is rejected, so its stock must not stay held: released first. When the
- * release fails, the request is retried instead.
+ * A refusal that may still have reserved (a 5xx answer) is rejected, so its stock must not stay
+ * held: released first. When the release fails, the request is retried instead.
  */
 async function releaseIfRefusedAfterReserving(stock: StockReservations, attempt: Attempt): Promise<Attempt> {
   const { request, error } = attempt;
@@ -131,43 +105,4 @@ async function reserveFor(stock: StockReservations, request: OrderRequest): Prom
 
 function settled(request: OrderRequest, outcome: 'placed' | 'rejected' | 'existing'): AsyncPlacement {
   return { request, outcome };
-}
-
-function placedOrder(request: OrderRequest, reservation: Reservation): NewOrder {
-  return asyncOrder(request, {
-    status: 'pending',
-    items: reservation.items.map(({ product_id, quantity, unit_price }) => ({ product_id, quantity, unit_price })),
-    total_amount: reservation.total_amount,
-    rejection_reason: null,
-  });
-}
-
-/** Kept with the reason, so the client's poll ends with an answer. */
-export function rejectedOrder(request: OrderRequest, reason: AppError | string): NewOrder {
-  return asyncOrder(request, {
-    status: 'rejected',
-    items: mergeLines(request.items).map((item) => ({ ...item, unit_price: null })),
-    total_amount: null,
-    rejection_reason: (typeof reason === 'string' ? reason : `${reason.code}: ${reason.message}`).slice(0, 500),
-  });
-}
-
-function asyncOrder(
-  request: OrderRequest,
-  outcome: Pick<NewOrder, 'status' | 'items' | 'total_amount' | 'rejection_reason'>,
-): NewOrder {
-  return {
-    id: request.order_id,
-    user_id: request.user_id,
-    mode: 'async',
-    accepted_at: request.accepted_at,
-    ...outcome,
-  };
-}
-
-/** One line per product, as the reservation does it. */
-function mergeLines(items: readonly RequestedItem[]): RequestedItem[] {
-  const quantities = new Map<number, number>();
-  for (const item of items) quantities.set(item.product_id, (quantities.get(item.product_id) ?? 0) + item.quantity);
-  return [...quantities].sort(([a], [b]) => a - b).map(([product_id, quantity]) => ({ product_id, quantity }));
 }

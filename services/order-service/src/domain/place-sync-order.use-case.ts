@@ -1,7 +1,8 @@
-import { AppError, unavailableError } from '@ecom/service-kit/errors';
-import type { NewOrder, Order, OrderBody } from './order';
+import { AppError, toAppError, unavailableError } from '@ecom/service-kit/errors';
+import type { Order, OrderBody } from './order';
 import { newOrderId } from './order-id';
-import type { PlacementIntents, Reservation, StockReservations, UnitOfWork } from './ports';
+import type { PlacementIntents, StockReservations, UnitOfWork } from './ports';
+import { placedOrder } from './new-order';
 import { storeOrders } from './store-orders.step';
 
 export interface SyncPlacementDependencies {
@@ -32,10 +33,14 @@ export async function placeSyncOrder(
   await recordIntent(deps.intents, orderId, now);
   const reservation = await reserveOrSettle(deps, orderId, body);
   try {
-    const [order] = await storeOrders(deps.unitOfWork, [placedOrder(orderId, body, reservation, now)], {
-      endingIntents: [orderId],
-      now,
-    });
+    const [order] = await storeOrders(
+      deps.unitOfWork,
+      [placedOrder({ id: orderId, user_id: body.user_id, mode: 'sync', accepted_at: now }, reservation)],
+      {
+        endingIntents: [orderId],
+        now,
+      },
+    );
     return order!;
   } catch (error) {
     await giveBackStock(deps, orderId); // the client gets a 503 and may never retry
@@ -43,12 +48,12 @@ export async function placeSyncOrder(
   }
 }
 
-/** 503 (nothing reserved yet) when the intent cannot be written. */
+/** 503 (nothing reserved yet) when the database cannot take the intent now; 500 for any other failure. */
 async function recordIntent(intents: PlacementIntents, orderId: string, now: Date): Promise<void> {
   try {
     await intents.record([orderId], now);
   } catch (error) {
-    throw unavailableError('database', error);
+    throw toAppError(error);
   }
 }
 
@@ -96,17 +101,4 @@ async function releaseWithRetries(stock: StockReservations, orderId: string, att
 /** A leftover intent is harmless (the sweeper's release of an order holding nothing is a no-op), so a failure here is not the client's. */
 async function forgetIntent(deps: SyncPlacementDependencies, orderId: string): Promise<void> {
   await deps.intents.forget(orderId).catch((error: unknown) => deps.onIntentKept?.(orderId, error));
-}
-
-function placedOrder(id: string, body: OrderBody, reservation: Reservation, now: Date): NewOrder {
-  return {
-    id,
-    user_id: body.user_id,
-    status: 'pending',
-    mode: 'sync',
-    items: reservation.items.map(({ product_id, quantity, unit_price }) => ({ product_id, quantity, unit_price })),
-    total_amount: reservation.total_amount,
-    rejection_reason: null,
-    accepted_at: now,
-  };
 }

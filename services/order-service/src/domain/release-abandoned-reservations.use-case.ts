@@ -24,8 +24,8 @@ export interface SweepResult {
   readonly released: readonly ReleasedOrder[];
   /** Cancelled orders whose owed release was paid (`items` empty: released before), each reported once. */
   readonly settled: readonly ReleasedOrder[];
-  /** The release that failed, which ended this sweep (the rest waits for the next one). */
-  readonly failed?: { readonly orderId: string; readonly error: unknown };
+  /** The releases that failed this time (their intents stay for the next sweep). */
+  readonly failed: readonly { readonly orderId: string; readonly error: unknown }[];
 }
 
 /**
@@ -36,7 +36,8 @@ export interface SweepResult {
  * or the claim won and that write is refused. Several order-service instances may sweep at once.
  * An intent already `abandoned` is a claimed one whose release failed: it is released again
  * (releasing twice moves stock once). The intent goes only after its release succeeded, and the
- * sweep that deletes it reports it; the first failed release ends the sweep.
+ * sweep that deletes it reports it. A release that fails is reported and the sweep goes on, so one
+ * intent that cannot be released never holds up the others.
  * The releases cancelled orders owe (`releasing`) are due at once, whatever their age: no
  * placement is in flight for them. They are released and deleted the same way.
  */
@@ -45,6 +46,7 @@ export async function releaseAbandonedReservations(deps: SweepDependencies, now 
   const candidates = await deps.intents.findDue(cutoff, deps.batchSize ?? 100);
   const released: ReleasedOrder[] = [];
   const settled: ReleasedOrder[] = [];
+  const failed: { orderId: string; error: unknown }[] = [];
   for (const intent of candidates) {
     const orderId = intent.order_id;
     // Not claimed: the order was written (or another instance claimed it) since it was read.
@@ -53,11 +55,12 @@ export async function releaseAbandonedReservations(deps: SweepDependencies, now 
     try {
       ({ items } = await deps.stock.release(orderId));
     } catch (error) {
-      return { released, settled, failed: { orderId, error } };
+      failed.push({ orderId, error });
+      continue;
     }
     // Of sweepers releasing one intent together (an `abandoned` one is retried), one reports it.
     if (!(await deps.intents.forget(orderId))) continue;
     (intent.state === 'releasing' ? settled : released).push({ orderId, items });
   }
-  return { released, settled };
+  return { released, settled, failed };
 }

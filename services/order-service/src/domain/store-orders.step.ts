@@ -1,4 +1,4 @@
-import { AppError, unavailableError } from '@ecom/service-kit/errors';
+import { AppError, toAppError } from '@ecom/service-kit/errors';
 import type { NewOrder, Order } from './order';
 import type { OrderEvent } from './order-events';
 import { DuplicateOrderError, type UnitOfWork } from './ports';
@@ -6,6 +6,8 @@ import { DuplicateOrderError, type UnitOfWork } from './ports';
 export interface StoreOptions {
   /** Sync placements' intents that end with these orders (none for async ones). */
   readonly endingIntents?: readonly string[];
+  /** Orders whose stock, if any is held, is owed back (the intent sweeper releases it until confirmed). */
+  readonly owingReleases?: readonly string[];
   readonly now: Date;
 }
 
@@ -18,7 +20,7 @@ export interface StoreOptions {
 export async function storeOrders(
   unitOfWork: UnitOfWork,
   orders: readonly NewOrder[],
-  { endingIntents = [], now }: StoreOptions,
+  { endingIntents = [], owingReleases = [], now }: StoreOptions,
 ): Promise<Order[]> {
   const stored = orders.map((order) => toOrder(order, now));
   if (orders.length === 0) return stored;
@@ -28,11 +30,13 @@ export async function storeOrders(
         throw placementAbandoned();
       }
       await transaction.orders.insertMany(orders, now);
+      for (const orderId of owingReleases) await transaction.owedReleases.owe(orderId, now);
       await transaction.addEvents(stored.map(eventOf));
     });
   } catch (error) {
     if (error instanceof DuplicateOrderError) throw concurrentDelivery(error);
-    throw error instanceof AppError ? error : unavailableError('database', error);
+    // A database that cannot serve now: 503, retried; any other failure (a data error): 500, not retried.
+    throw toAppError(error);
   }
   return stored;
 }

@@ -49,7 +49,10 @@ export interface IdempotentEndpoint {
   readonly onTakeover: 'keep' | 'replace';
   /** Answers the request under `orderId`. */
   handle(orderId: string): Promise<StoredResponse>;
-  /** After a takeover: the earlier attempt's answer, if its order exists. */
+  /**
+   * After a takeover: the earlier attempt's answer, if its order exists; undefined to run the
+   * request; throws (a 503) when the earlier attempt failed for good and the client should retry.
+   */
   recover(orderId: string): Promise<StoredResponse | undefined>;
 }
 
@@ -58,7 +61,9 @@ export interface IdempotentEndpoint {
  * again (status and body); same key, other request → 422; the first still in flight → 409 until
  * its lease ends, when the retry takes the key over: the earlier attempt's order, if it was
  * stored (its process died before storing the answer), is the answer; otherwise the request runs
- * again. A transient failure (5xx) forgets the key, so the client's retry is processed afresh.
+ * again. A transient failure (5xx) forgets the key, so the client's retry is processed afresh;
+ * except `acceptance_unknown` (the request may still be placed), which keeps the key and its order
+ * id until the lease ends.
  */
 export async function runIdempotently(
   settings: IdempotencySettings,
@@ -89,21 +94,17 @@ async function answerClaimed(
   { orderId, earlierOrderId }: Extract<KeyClaim, { outcome: 'claimed' }>,
   endpoint: IdempotentEndpoint,
 ): Promise<StoredResponse> {
-  const recovered = earlierOrderId === undefined ? undefined : await endpoint.recover(earlierOrderId);
-  if (recovered) {
-    await store(settings, key, orderId, recovered);
-    return recovered;
-  }
   let response: StoredResponse;
   try {
-    response = await endpoint.handle(orderId);
+    const recovered = earlierOrderId === undefined ? undefined : await endpoint.recover(earlierOrderId);
+    response = recovered ?? (await endpoint.handle(orderId));
   } catch (error) {
     if (error instanceof AppError && error.status < 500 && !error.retriable) {
       const body = { error: { code: error.code, message: error.message, details: error.details } };
       await store(settings, key, orderId, { status: error.status, body });
-    } else {
+    } else if (!(error instanceof AppError && error.code === 'acceptance_unknown')) {
       await settings.keys.release(key, orderId).catch(() => undefined);
-    }
+    } // else: the order may still be placed under this id: the key stays bound to it until its lease ends
     throw error;
   }
   await store(settings, key, orderId, response);

@@ -1,8 +1,8 @@
 import type Koa from 'koa';
-import { AppError } from '@ecom/service-kit/errors';
+import { AppError, unavailableError } from '@ecom/service-kit/errors';
 import { LoadShedder, requestBody } from '@ecom/service-kit/http';
 import { currentRequestId } from '@ecom/service-kit/logging';
-import { acceptAsyncOrder } from '../domain/accept-async-order.use-case';
+import { NOT_ACCEPTED_CODE, acceptAsyncOrder } from '../domain/accept-async-order.use-case';
 import type { Order } from '../domain/order';
 import { newOrderId } from '../domain/order-id';
 import { placeSyncOrder, type SyncPlacementDependencies } from '../domain/place-sync-order.use-case';
@@ -35,10 +35,7 @@ export function postSyncOrder(ctx: Koa.Context, deps: OrderRouteDependencies): P
     name: 'POST /orders',
     onTakeover: 'replace',
     handle: (orderId) => placeNow(deps, body, orderId),
-    recover: async (orderId) => {
-      const order = await deps.orders.findById(orderId);
-      return order && { status: 201, body: order };
-    },
+    recover: (earlierOrderId) => recoverSyncAttempt(deps, earlierOrderId),
   }));
 }
 
@@ -48,8 +45,39 @@ export function postAsyncOrder(ctx: Koa.Context, deps: OrderRouteDependencies): 
     name: 'POST /orders/async',
     onTakeover: 'keep',
     handle: (orderId) => acceptForLater(deps, body, orderId),
-    recover: async (orderId) => ((await deps.orders.findById(orderId)) ? accepted(orderId) : undefined),
+    recover: (earlierOrderId) => recoverAsyncAttempt(deps, earlierOrderId),
   }));
+}
+
+/**
+ * A sync attempt whose process stopped answering: its order, if it was written; otherwise its
+ * placement intent is claimed first (`reserving` → `abandoned`), so that the earlier attempt, were
+ * it still running, can no longer write its order (placement_abandoned) and the sweeper releases
+ * its stock: the retry then places the order under a new id, and it is placed once.
+ */
+async function recoverSyncAttempt(deps: OrderRouteDependencies, earlierOrderId: string) {
+  const written = async () => {
+    const order = await deps.orders.findById(earlierOrderId);
+    return order && { status: 201, body: order };
+  };
+  const found = await written();
+  if (found) return found;
+  await deps.placement.intents.claim(earlierOrderId);
+  return written(); // it may have committed just before the claim
+}
+
+/**
+ * An async attempt whose process stopped answering: 202 if its order is stored, or may still be
+ * (undefined: the request is sent again under the same id, and the worker places it once); a
+ * withdrawn one (the earlier attempt got 503) failed for good: 503, so the client retries afresh.
+ */
+async function recoverAsyncAttempt(deps: OrderRouteDependencies, earlierOrderId: string) {
+  const order = await deps.orders.findById(earlierOrderId);
+  if (!order) return undefined;
+  if (order.status === 'rejected' && order.rejection_reason?.startsWith(NOT_ACCEPTED_CODE)) {
+    throw unavailableError('kafka');
+  }
+  return accepted(earlierOrderId);
 }
 
 async function placeNow(deps: OrderRouteDependencies, body: PlaceOrderBody, orderId: string): Promise<StoredResponse> {

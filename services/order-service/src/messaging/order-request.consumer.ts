@@ -23,6 +23,8 @@ export interface OrderWorkerOptions {
 }
 
 const MAX_BACKOFF_MS = 10_000;
+/** Well within the consumer's session timeout (10 s). */
+const HEARTBEAT_EVERY_MS = 1_000;
 
 /**
  * The order worker: places accepted async orders (place-async-orders.use-case.ts), partitions in
@@ -67,7 +69,7 @@ export class OrderWorker {
     const messages = batch.messages;
     for (let start = 0; start < messages.length && isRunning() && !isStale(); start += this.#options.concurrency) {
       const chunk = messages.slice(start, start + this.#options.concurrency);
-      const settled = await this.#processChunk(batch.partition, chunk);
+      const settled = await whileBeating(heartbeat, () => this.#processChunk(batch.partition, chunk));
       for (const message of chunk.slice(0, settled)) resolveOffset(message.offset);
       await commitOffsetsIfNecessary();
       await heartbeat();
@@ -115,6 +117,20 @@ export class OrderWorker {
     this.#options.logger.warn({ partition: batch.partition, delayMs }, 'transient failure: pausing partition');
     const resume = pause();
     setTimeout(resume, delayMs).unref();
+  }
+}
+
+/**
+ * Runs `work` while telling the group this consumer lives: a chunk can take longer than the
+ * session timeout when the product service is slow and calls queue behind its in-flight limit, and
+ * kafkajs heartbeats on its own only between batches.
+ */
+async function whileBeating<T>(heartbeat: () => Promise<void>, work: () => Promise<T>): Promise<T> {
+  const beating = setInterval(() => void heartbeat().catch(() => undefined), HEARTBEAT_EVERY_MS);
+  try {
+    return await work();
+  } finally {
+    clearInterval(beating);
   }
 }
 
