@@ -3,12 +3,12 @@ import { createLogger, type Logger } from '@ecom/service-kit/logging';
 import { closeHttpServer, exitGracefullyOnSignals, listen, runMain } from '@ecom/service-kit/lifecycle';
 import { LoadShedder, createServiceApp } from '@ecom/service-kit/http';
 import { startIntentSweeper } from './abandoned-intent.sweeper';
-import { loadConfig } from './config';
-import { openPlacementWiring } from './placement.wiring';
+import { loadConfig, type OrderServiceConfig } from './config';
+import { openPlacementWiring, type PlacementWiring } from './placement.wiring';
 import { IdempotencyRepository } from './data/idempotency.repository';
 import { orderRoutes } from './http/order.routes';
 import { OrderRequestProducer } from './messaging/order-request.producer';
-import { createOrderMetrics } from './order.metrics';
+import { createOrderMetrics, type OrderMetrics } from './order.metrics';
 import { startRetentionSweeper } from './retention.sweeper';
 
 export interface RunningOrderService {
@@ -27,57 +27,75 @@ export async function start(
   const logger =
     options.logger ??
     createLogger({ service: config.service, level: config.logLevel, bufferBytes: config.logBufferBytes });
-  const { resources, relay, stock, intents, orders, syncPlacement, close } = await openPlacementWiring(
-    config,
-    logger,
-    'order-service',
+  const wiring = await openPlacementWiring(config, logger, 'order-service');
+  const orderMetrics = createOrderMetrics(wiring.resources.metrics.registry);
+  const keys = new IdempotencyRepository(wiring.resources.db);
+  const { server, port, url } = await listen(
+    createOrderApp(config, wiring, { keys, metrics: orderMetrics, logger }),
+    config.port,
+    config.host,
   );
-  const { db, producer, metrics } = resources;
-  const orderMetrics = createOrderMetrics(metrics.registry);
+  wiring.relay.start();
+  const housekeeping = startHousekeeping(config, wiring, { keys, metrics: orderMetrics, logger });
+  logger.info({ port }, 'order service listening');
+
+  const stop = async () => {
+    await closeHttpServer(server);
+    await Promise.all(housekeeping.map((task) => task.stop()));
+    await wiring.close();
+  };
+  return { server, url, logger, stop };
+}
+
+interface Collaborators {
+  readonly keys: IdempotencyRepository;
+  readonly metrics: OrderMetrics;
+  readonly logger: Logger;
+}
+
+function createOrderApp(config: OrderServiceConfig, wiring: PlacementWiring, { keys, metrics, logger }: Collaborators) {
+  const { resources, stock, orders, syncPlacement } = wiring;
   const routes = orderRoutes({
     orders,
     placement: syncPlacement,
-    queue: new OrderRequestProducer(producer, config.topics.orderRequests, config.kafkaAckTimeoutMs),
+    queue: new OrderRequestProducer(resources.producer, config.topics.orderRequests, config.kafkaAckTimeoutMs),
     admission: new LoadShedder(config.syncAdmission),
     idempotency: {
-      keys: new IdempotencyRepository(db),
+      keys,
       ttlMs: config.idempotencyKeyTtlMs,
       leaseMs: config.idempotencyLeaseMs,
       onCompletionFailed: (key, error) =>
         logger.warn({ err: error, key }, 'answer given but not stored with its key; a retry finds the order by id'),
     },
-    metrics: orderMetrics,
+    metrics,
     processingWindowMs: config.processingWindowMs,
   });
-  const app = createServiceApp({
+  return createServiceApp({
     service: config.service,
     logger,
-    metrics,
+    metrics: resources.metrics,
     bodyLimit: config.bodyLimit,
     readiness: { ...resources.readiness, 'product-service': () => stock.checkReady() },
     routes: [routes.routes(), routes.allowedMethods()],
   });
+}
 
-  const { server, port, url } = await listen(app, config.port, config.host);
-  relay.start();
-  const onReleased = (heldStock: boolean) => orderMetrics.abandonedReleased.inc({ held: String(heldStock) });
-  const sweeper = startIntentSweeper({ intents, stock, ...config.intentSweep, logger, onReleased });
-  const keys = new IdempotencyRepository(db);
-  const retention = startRetentionSweeper({
-    db,
-    settings: config.retention,
-    deleteExpiredKeys: (now, limit) => keys.deleteExpired(now, limit),
-    logger,
-  });
-  logger.info({ port }, 'order service listening');
-
-  const stop = async () => {
-    await closeHttpServer(server);
-    await sweeper.stop();
-    await retention.stop();
-    await close();
-  };
-  return { server, url, logger, stop };
+/** The HTTP service's background work: the intent sweeper and retention. */
+function startHousekeeping(
+  config: OrderServiceConfig,
+  wiring: PlacementWiring,
+  { keys, metrics, logger }: Collaborators,
+) {
+  const onReleased = (heldStock: boolean) => metrics.abandonedReleased.inc({ held: String(heldStock) });
+  return [
+    startIntentSweeper({ intents: wiring.intents, stock: wiring.stock, ...config.intentSweep, logger, onReleased }),
+    startRetentionSweeper({
+      db: wiring.resources.db,
+      settings: config.retention,
+      deleteExpiredKeys: (now, limit) => keys.deleteExpired(now, limit),
+      logger,
+    }),
+  ];
 }
 
 if (require.main === module) {
