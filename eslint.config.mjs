@@ -2,19 +2,11 @@ import js from '@eslint/js';
 import prettier from 'eslint-config-prettier';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
+import { createRequire } from 'node:module';
 
-/** The workspace's packages (pnpm-workspace.yaml), as folders from the root. */
-const PACKAGES = [
-  'libraries/service-kit',
-  'libraries/system-launcher',
-  'services/product-service',
-  'services/order-service',
-  'gateway',
-  'performance-tests',
-  'reliability',
-  'infrastructure',
-  'aws',
-];
+const require = createRequire(import.meta.url);
+
+const PACKAGES = require('./workspace-packages.cjs');
 const MAX_DEPTH = 6;
 
 /**

@@ -8,17 +8,7 @@ const swc = [
   { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } },
 ];
 
-const packages = [
-  'libraries/service-kit',
-  'libraries/system-launcher',
-  'services/product-service',
-  'services/order-service',
-  'gateway',
-  'performance-tests',
-  'infrastructure',
-  'aws',
-  'reliability',
-];
+const packages = require('./workspace-packages.cjs');
 
 /** @type {import('jest').Config} */
 module.exports = {

@@ -16,10 +16,7 @@ describe('orders that cannot succeed (real MySQL, Kafka and product service)', (
 
   beforeAll(async () => {
     proxy = await startFaultProxy();
-    sut = await startOrderSystem({
-      env: { PRODUCT_SERVICE_URLS: proxy.url, ORDER_WORKER_MAX_ATTEMPTS: '3', INTENT_SWEEP_INTERVAL_MS: '200' },
-    });
-    proxy.targetUrl = sut.product.service.url;
+    sut = await startOrderSystem({ proxy, env: { ORDER_WORKER_MAX_ATTEMPTS: '3', INTENT_SWEEP_INTERVAL_MS: '200' } });
     productId = await sut.createProduct(1_000, '10.00');
   });
 

@@ -42,7 +42,7 @@ describe('placing an order when the reservation call fails', () => {
     const deps = {
       stock,
       unitOfWork,
-      orders: { findStatuses: async () => new Map() },
+      orders: { findExistingIds: async () => new Set<string>() },
       intents: {
         record: async (orderIds: readonly string[]) => void intents.recorded.push(...orderIds),
         forget: async (orderId: string) => Boolean(intents.forgotten.push(orderId)),

@@ -18,9 +18,9 @@ describe('the worker through a backlog (real MySQL, Kafka and product service)',
     proxy = await startFaultProxy();
     sut = await startOrderSystem({
       worker: false,
-      env: { PRODUCT_SERVICE_URLS: proxy.url, PRODUCT_SERVICE_MAX_IN_FLIGHT: '4', ORDER_WORKER_CONCURRENCY: '8' },
+      proxy,
+      env: { PRODUCT_SERVICE_MAX_IN_FLIGHT: '4', ORDER_WORKER_CONCURRENCY: '8' },
     });
-    proxy.targetUrl = sut.product.service.url;
     productId = await sut.createProduct(10_000);
   });
 

@@ -63,14 +63,23 @@ function serviceUrls(plan: SystemPlan, variable: string, port: number): readonly
   return !plan.copy && process.env[variable] ? undefined : [localUrl(port)];
 }
 
-function productServiceValues(plan: SystemPlan): ProcessEnvValues<'product-service'> {
+/** What both services read alike: where MySQL and Kafka are, and how much to log. */
+function infrastructureValues(
+  plan: SystemPlan,
+): ProcessEnvValues<'product-service'> & ProcessEnvValues<'order-service'> {
   return {
-    PRODUCT_SERVICE_PORT: plan.ports['product-service'],
-    PRODUCT_SERVICE_HOST: plan.bindHost,
     LOG_LEVEL: plan.logLevel,
     KAFKA_BROKERS: plan.brokers,
     MYSQL_HOST: plan.mysql?.host,
     MYSQL_PORT: plan.mysql?.port,
+  };
+}
+
+function productServiceValues(plan: SystemPlan): ProcessEnvValues<'product-service'> {
+  return {
+    ...infrastructureValues(plan),
+    PRODUCT_SERVICE_PORT: plan.ports['product-service'],
+    PRODUCT_SERVICE_HOST: plan.bindHost,
     PRODUCT_DB_NAME: plan.copy?.productDb,
     PRODUCT_EVENTS_TOPIC: copyTopic(plan, TOPICS.productEvents),
   };
@@ -78,13 +87,10 @@ function productServiceValues(plan: SystemPlan): ProcessEnvValues<'product-servi
 
 function orderServiceValues(plan: SystemPlan): ProcessEnvValues<'order-service'> {
   return {
+    ...infrastructureValues(plan),
     ORDER_SERVICE_PORT: plan.ports['order-service'],
     ORDER_WORKER_PORT: plan.ports['order-worker'],
     ORDER_SERVICE_HOST: plan.bindHost,
-    LOG_LEVEL: plan.logLevel,
-    KAFKA_BROKERS: plan.brokers,
-    MYSQL_HOST: plan.mysql?.host,
-    MYSQL_PORT: plan.mysql?.port,
     ORDER_DB_NAME: plan.copy?.orderDb,
     PRODUCT_SERVICE_URLS: serviceUrls(plan, 'PRODUCT_SERVICE_URLS', plan.ports['product-service']),
     ORDER_EVENTS_TOPIC: copyTopic(plan, TOPICS.orderEvents),

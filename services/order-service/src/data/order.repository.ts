@@ -50,13 +50,11 @@ export class OrderRepository implements OrderReader, OrderWriter {
     return (await this.withItems([row]))[0];
   }
 
-  /** The status of those of `ids` that exist (redelivered requests are skipped, not placed twice). */
-  async findStatuses(ids: readonly string[]): Promise<Map<string, OrderStatus>> {
-    if (ids.length === 0) return new Map();
-    const rows: { id: string; status: OrderStatus }[] = await this.db('orders')
-      .select('id', 'status')
-      .whereIn('id', ids);
-    return new Map(rows.map((row) => [row.id, row.status]));
+  /** Which of `ids` exist already (redelivered requests are skipped, not placed twice). */
+  async findExistingIds(ids: readonly string[]): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const rows: { id: string }[] = await this.db('orders').select('id').whereIn('id', ids);
+    return new Set(rows.map((row) => row.id));
   }
 
   async list(filter: OrderFilter): Promise<Order[]> {

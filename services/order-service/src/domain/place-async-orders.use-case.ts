@@ -7,7 +7,7 @@ import { storeOrders } from './store-orders.step';
 
 export interface AsyncPlacementDependencies {
   readonly unitOfWork: UnitOfWork;
-  readonly orders: Pick<OrderReader, 'findStatuses'>;
+  readonly orders: Pick<OrderReader, 'findExistingIds'>;
   readonly stock: StockReservations;
 }
 
@@ -32,7 +32,7 @@ export async function placeAsyncOrders(
   now = new Date(),
 ): Promise<AsyncPlacement[]> {
   const unique = uniqueByOrderId(requests);
-  const stored = await deps.orders.findStatuses(unique.map((request) => request.order_id));
+  const stored = await deps.orders.findExistingIds(unique.map((request) => request.order_id));
   const fresh = unique.filter((request) => !stored.has(request.order_id));
   const attempts = await Promise.all(
     fresh.map(async (request) => releaseIfRefusedAfterReserving(deps.stock, await reserveFor(deps.stock, request))),
@@ -64,7 +64,7 @@ export async function rejectAsyncOrders(
   now = new Date(),
 ): Promise<void> {
   const unique = uniqueByOrderId(requests);
-  const stored = await deps.orders.findStatuses(unique.map((request) => request.order_id));
+  const stored = await deps.orders.findExistingIds(unique.map((request) => request.order_id));
   const fresh = unique.filter((request) => !stored.has(request.order_id));
   await storeOrders(
     deps.unitOfWork,

@@ -39,8 +39,8 @@ export interface OrderFilter {
 /** Orders as stored: reads outside a transaction. */
 export interface OrderReader {
   findById(id: string): Promise<Order | undefined>;
-  /** The status of those of `ids` that exist (a redelivered async request is not placed twice). */
-  findStatuses(ids: readonly string[]): Promise<ReadonlyMap<string, OrderStatus>>;
+  /** Which of `ids` exist already (a redelivered async request is not placed twice). */
+  findExistingIds(ids: readonly string[]): Promise<ReadonlySet<string>>;
   list(filter: OrderFilter): Promise<Order[]>;
 }
 

@@ -13,6 +13,7 @@ import {
 import { startProductService, type ProductServiceUnderTest } from '@ecom/product-service/testing';
 import { migrations } from '../../src/data/migrations';
 import { readConsumerLag } from '../../src/messaging/consumer-lag.metrics';
+import type { FaultProxy } from './fault-proxy';
 import { start, type RunningOrderService } from '../../src/main';
 import { startWorker, type RunningOrderWorker } from '../../src/worker';
 
@@ -41,9 +42,11 @@ export interface OrderSystemUnderTest {
  * and topics of this test file's own (real MySQL, real Kafka).
  */
 export async function startOrderSystem(
-  options: { worker?: boolean; env?: NodeJS.ProcessEnv } = {},
+  options: { worker?: boolean; env?: NodeJS.ProcessEnv; proxy?: FaultProxy } = {},
 ): Promise<OrderSystemUnderTest> {
   const product = await startProductService();
+  // The order service and worker reach the product service through the test's proxy, if any.
+  if (options.proxy) options.proxy.targetUrl = product.service.url;
   const testDb = await createTestDatabase('order');
   await migrateToLatest(testDb.db, migrations);
   const admin = testKafka().admin();
@@ -60,7 +63,7 @@ export async function startOrderSystem(
     ORDER_SERVICE_HOST: '127.0.0.1',
     ORDER_DB_NAME: testDb.name,
     ORDER_DB_POOL_MAX: '20',
-    PRODUCT_SERVICE_URLS: product.service.url,
+    PRODUCT_SERVICE_URLS: options.proxy?.url ?? product.service.url,
     ORDER_REQUESTS_TOPIC: topics.requests,
     ORDER_REQUESTS_DLQ_TOPIC: topics.deadLetters,
     ORDER_EVENTS_TOPIC: topics.events,
