@@ -7,7 +7,14 @@
  *   npm run perf:outbox            (BURST=5000 CONCURRENCY=50 by default)
  */
 import { migrateToLatest } from '@ecom/service-kit/db';
-import { createTestDatabase, createTestTopic, eventually, testKafka, testLogger } from '@ecom/service-kit/testing';
+import {
+  createTestDatabase,
+  createTestTopic,
+  eventually,
+  testKafka,
+  testLogger,
+  type TestDatabase,
+} from '@ecom/service-kit/testing';
 import { start } from '@ecom/product-service';
 import { migrations } from '@ecom/product-service/bench';
 
@@ -106,7 +113,7 @@ async function main(): Promise<void> {
   }
 }
 
-async function pending(db: import('knex').Knex): Promise<number> {
+async function pending(db: TestDatabase['db']): Promise<number> {
   const row = await db('outbox_events').whereNull('published_at').count({ n: '*' }).first();
   return Number(row?.['n'] ?? 0);
 }

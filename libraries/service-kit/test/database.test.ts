@@ -1,5 +1,11 @@
 import type { Knex } from 'knex';
-import { createDatabase, isDatabaseUnavailable, migrateToLatest, type Migration } from '@ecom/service-kit/db';
+import {
+  createDatabase,
+  isDatabaseUnavailable,
+  migrateToLatest,
+  runStatementBatch,
+  type Migration,
+} from '@ecom/service-kit/db';
 import { createTestDatabase, serviceDatabaseAccount, type TestDatabase } from '@ecom/service-kit/testing';
 
 const migrations: Record<string, Migration> = {
@@ -42,6 +48,53 @@ describe('the shared knex factory against the real MySQL', () => {
     expect(row.price).toBe('0.10');
     const [{ total }] = (await testDb.db.raw('SELECT price * 3 AS total FROM widgets WHERE name = ?', ['exact']))[0];
     expect(total).toBe('0.30');
+  });
+});
+
+describe('runStatementBatch: several writes in one round trip', () => {
+  let testDb: TestDatabase;
+
+  beforeAll(async () => {
+    testDb = await createTestDatabase('product');
+    await migrateToLatest(testDb.db, migrations);
+  });
+
+  afterAll(async () => {
+    await testDb.drop();
+  });
+
+  it('when writes are sent together, then each reports its own affected rows and values with quotes and semicolons are stored as given', async () => {
+    const name = "it's; DROP TABLE widgets; --";
+    const outcomes = await runStatementBatch(testDb.db, [
+      testDb
+        .db('widgets')
+        .insert([
+          { name, price: '1.00', stock: 1 },
+          { name: 'b', price: '2.00', stock: 2 },
+        ])
+        .toSQL(),
+      testDb.db('widgets').where('stock', '>', 0).update({ stock: 5 }).toSQL(),
+      testDb.db('widgets').where({ name: 'nothing' }).delete().toSQL(),
+    ]);
+
+    expect(outcomes.map((outcome) => outcome.affectedRows)).toEqual([2, 2, 0]);
+    expect(await testDb.db('widgets').where({ name }).first()).toMatchObject({ name, stock: 5 });
+  });
+
+  it('when a later write of the batch fails in a transaction, then the earlier ones roll back with it', async () => {
+    const before = await testDb.db('widgets').count({ n: '*' }).first();
+
+    const failure = await testDb.db
+      .transaction((trx) =>
+        runStatementBatch(trx, [
+          trx('widgets').insert({ name: 'kept?', price: '1.00', stock: 1 }).toSQL(),
+          trx('no_such_table').insert({ id: 1 }).toSQL(),
+        ]),
+      )
+      .catch((error: unknown) => error);
+
+    expect(failure).toMatchObject({ code: 'ER_NO_SUCH_TABLE' });
+    expect(await testDb.db('widgets').count({ n: '*' }).first()).toEqual(before);
   });
 });
 

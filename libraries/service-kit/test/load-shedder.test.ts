@@ -54,4 +54,39 @@ describe('LoadShedder', () => {
     expect(order).toEqual(['first', 'second', 'third']);
     await expect(shedder.run(async () => 'free again')).resolves.toBe('free again');
   });
+
+  test('when the expected wait of an arrival exceeds the budget, then it is refused at once, while one within it queues', async () => {
+    const shedder = new LoadShedder({ maxInFlight: 1, maxQueued: 10, maxQueueWaitMs: 100 });
+    await shedder.run(() => new Promise((resolve) => setTimeout(resolve, 60))); // an item holds its slot ~60 ms
+    const gate = gatedWork();
+    const running = shedder.run(gate.work);
+
+    const queued = shedder.run(async () => 'served'); // one ahead of it at ~60 ms: ~60 ms ≤ 100
+    const refusedAt = performance.now();
+    const refused = await shedder.run(async () => 'never').catch((error: unknown) => error); // ~120 ms > 100
+
+    expect(performance.now() - refusedAt).toBeLessThan(50);
+    expect(refused).toMatchObject({ code: 'overloaded', status: 503, retryAfterSeconds: 1 });
+    expect(shedder.expectedWaitMs()).toBeGreaterThan(100);
+    gate.finish();
+    await expect(Promise.all([running, queued])).resolves.toEqual(['done', 'served']);
+  });
+
+  test('when a burst fits the budget, then it queues and every item is served in arrival order', async () => {
+    const shedder = new LoadShedder({ maxInFlight: 4, maxQueued: 100, maxQueueWaitMs: 2_000 });
+    const served: number[] = [];
+
+    await Promise.all(
+      Array.from({ length: 40 }, (_, index) =>
+        shedder.run(async () => {
+          await new Promise((resolve) => setTimeout(resolve, 10));
+          served.push(index);
+        }),
+      ),
+    );
+
+    expect(served).toHaveLength(40);
+    expect(served.slice(0, 4).sort((a, b) => a - b)).toEqual([0, 1, 2, 3]);
+    expect(served.slice(-4).sort((a, b) => a - b)).toEqual([36, 37, 38, 39]);
+  });
 });

@@ -22,8 +22,27 @@ export const configSchema = z.object({
   ORDER_REQUESTS_DLQ_TOPIC: z.string().min(1).default(TOPICS.orderRequestsDeadLetter.name),
   ORDER_EVENTS_TOPIC: z.string().min(1).default(TOPICS.orderEvents.name),
   ORDER_WORKER_GROUP: z.string().min(1).default('order-worker'),
-  /** Orders placed concurrently by one worker process (reservations in flight at once). */
-  ORDER_WORKER_CONCURRENCY: env.positiveInt(32),
+  /**
+   * The worker's pace. It consumes ORDER_WORKER_PARTITIONS_CONCURRENTLY partitions at once and
+   * places each one's messages in chunks of ORDER_WORKER_CHUNK_SIZE orders: per chunk one batch
+   * reservation call (more when a chunk exceeds the batch endpoint's 128 orders or 1,000 lines:
+   * ceil(chunk size / 128) calls), one product-service transaction per call, and one order-db
+   * transaction. Its fan-out must fit the pools it reaches:
+   *
+   *   partitions concurrently × ceil(chunk size / 128)  ≤  PRODUCT_SERVICE_MAX_IN_FLIGHT
+   *                                                      ≤  the product service's PRODUCT_DB_POOL_MAX
+   *   partitions concurrently + 1 (the outbox relay)    ≤  ORDER_DB_POOL_MAX
+   *
+   * More is never unsafe (calls beyond PRODUCT_SERVICE_MAX_IN_FLIGHT wait their turn), but calls
+   * that wait are latency for nothing; and the worker and the HTTP order service (sync orders)
+   * each have PRODUCT_SERVICE_MAX_IN_FLIGHT, both against the one product-service pool.
+   * Chosen by `npm run perf:drain` with SWEEP_CHUNK_SIZES and SWEEP_PARTITIONS (see that file):
+   * chunks of 128 (one full batch call) placed fastest in every run, ahead of 64, 32 and 16
+   * (fewer transactions, commits and calls per order); 2 to 3 partitions at once ahead of 4 to 6,
+   * whose batches mostly wait for each other's locks on the same hot products.
+   */
+  ORDER_WORKER_CHUNK_SIZE: env.positiveInt(128),
+  ORDER_WORKER_PARTITIONS_CONCURRENTLY: env.positiveInt(3),
   /**
    * Failed attempts after which the worker rejects an order (reason `retries_exhausted`) instead of
    * retrying it again; with the back-off (0.2 s doubling to 10 s) 20 attempts span about 2.5 minutes.
@@ -32,10 +51,9 @@ export const configSchema = z.object({
   ORDER_WORKER_MAX_ATTEMPTS: env.positiveInt(20),
   /**
    * Calls in flight to the product service from one process, at most (default: the product
-   * service's database pool, PRODUCT_DB_POOL_MAX); more wait their turn. The
-   * worker's partitions × ORDER_WORKER_CONCURRENCY would otherwise send far more than the product
-   * service's pool serves within PRODUCT_SERVICE_TIMEOUT_MS, and a reservation that commits after
-   * its caller gave up is work done for nothing.
+   * service's database pool, PRODUCT_DB_POOL_MAX: each call is one transaction there); more wait
+   * their turn, and one that waited longer than PRODUCT_SERVICE_TIMEOUT_MS is given up unsent. A
+   * reservation that commits after its caller gave up is work done for nothing.
    */
   PRODUCT_SERVICE_MAX_IN_FLIGHT: env.positiveInt(10),
   /** How long after acceptance an async order not yet placed reads as "processing" (not 404). */
@@ -52,12 +70,15 @@ export const configSchema = z.object({
    */
   IDEMPOTENCY_LEASE_S: env.positiveInt(30),
   /**
-   * Admission control of sync orders: at most this many placed at once, this many waiting for a
-   * slot, each waiting at most SYNC_QUEUE_WAIT_MS; the rest get 503 + Retry-After at once.
+   * Admission control of sync orders: at most SYNC_MAX_IN_FLIGHT placed at once; the others queue
+   * while their expected wait (the queue ahead, at the measured time an order holds its slot) fits
+   * SYNC_QUEUE_WAIT_MS, the part of a sync order's latency budget it may spend waiting; beyond it,
+   * or beyond SYNC_MAX_QUEUED waiting, 503 + Retry-After at once. The defaults let a burst of 75
+   * orders queue and be served within a second (docs/performance.md, "sync burst").
    */
   SYNC_MAX_IN_FLIGHT: env.positiveInt(16),
-  SYNC_MAX_QUEUED: env.positiveInt(64),
-  SYNC_QUEUE_WAIT_MS: env.positiveInt(200),
+  SYNC_MAX_QUEUED: env.positiveInt(256),
+  SYNC_QUEUE_WAIT_MS: env.positiveInt(750),
   /**
    * A sync order's placement intent this old is taken as abandoned (its process died between the
    * reservation and the order's write): the sweeper releases its stock, and a write arriving later
@@ -107,7 +128,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env) {
     }),
     worker: Object.freeze({
       group: raw.ORDER_WORKER_GROUP,
-      concurrency: raw.ORDER_WORKER_CONCURRENCY,
+      chunkSize: raw.ORDER_WORKER_CHUNK_SIZE,
+      partitionsConcurrently: raw.ORDER_WORKER_PARTITIONS_CONCURRENTLY,
       maxAttempts: raw.ORDER_WORKER_MAX_ATTEMPTS,
     }),
     processingWindowMs: raw.ORDER_PROCESSING_WINDOW_S * 1000,

@@ -7,7 +7,8 @@ import { startOrderSystem, type OrderSystemUnderTest } from './support/order-sys
  * Failures that can never succeed are answered (sync) or settled (async) at once, and failures
  * that keep coming are given up after ORDER_WORKER_MAX_ATTEMPTS (3 here): no request is retried
  * forever, no partition stops behind one message, and no stock stays held for a refused order.
- * The order service reaches the product service through a proxy that can fail one kind of call.
+ * The order service reaches the product service through a proxy that can fail one kind of call
+ * (the worker reserves through the batch endpoint, sync orders through the single one).
  */
 describe('orders that cannot succeed (real MySQL, Kafka and product service)', () => {
   let sut: OrderSystemUnderTest;
@@ -77,7 +78,7 @@ describe('orders that cannot succeed (real MySQL, Kafka and product service)', (
   });
 
   it('when the product service keeps answering 500 to an async reservation, then the order is rejected after its attempts, naming the last failure', async () => {
-    proxy.failing = { path: /^\/internal\/reservations$/, status: 500 };
+    proxy.failing = { path: /^\/internal\/reservations\/batch$/, status: 500 };
 
     const accepted = await sut.api.post('/orders/async').send(order(804)).expect(202);
 
@@ -109,7 +110,7 @@ describe('orders that cannot succeed (real MySQL, Kafka and product service)', (
 
   it('when an async order’s reservations keep failing transiently, then after 3 attempts it is rejected (retries_exhausted) and holds no stock', async () => {
     // (the test's own timeout: 60 s)
-    proxy.failing = { path: /^\/internal\/reservations$/, status: 503 };
+    proxy.failing = { path: /^\/internal\/reservations\/batch$/, status: 503 };
     const stockBefore = await sut.stockOf(productId);
 
     const accepted = await sut.api.post('/orders/async').send(order(805)).expect(202);

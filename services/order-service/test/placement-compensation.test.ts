@@ -2,7 +2,7 @@ import { AppError, unavailableError } from '@ecom/service-kit/errors';
 import type { OrderRequest } from '../src/domain/order';
 import { placeAsyncOrders } from '../src/domain/place-async-orders.use-case';
 import { placeSyncOrder } from '../src/domain/place-sync-order.use-case';
-import type { StockReservations, UnitOfWork } from '../src/domain/ports';
+import type { BatchStockReservations, UnitOfWork } from '../src/domain/ports';
 
 /**
  * Found by reliability/ (Kafka restarted under load): a sync reservation that timed out at the
@@ -23,8 +23,9 @@ describe('placing an order when the reservation call fails', () => {
   function placementWith(failure: AppError, options: { releaseFails?: boolean } = {}) {
     const released: string[] = [];
     const intents = { recorded: [] as string[], forgotten: [] as string[] };
-    const stock: StockReservations = {
+    const stock: BatchStockReservations = {
       reserve: () => Promise.reject(failure),
+      reserveMany: async (orders) => orders.map(({ order_id }) => ({ order_id, error: failure })),
       release: async (orderId) => {
         if (options.releaseFails) throw new Error('product service unreachable');
         released.push(orderId);
@@ -35,7 +36,7 @@ describe('placing an order when the reservation call fails', () => {
     const unitOfWork: UnitOfWork = async (work) =>
       work({
         orders: { findById: async () => undefined, insertMany: async () => undefined, updateStatus: async () => {} },
-        completeIntents: async () => 0,
+        writePlacement: async () => 0,
         owedReleases: { owe: async () => undefined, settle: async () => undefined },
         addEvents: async () => undefined,
       });

@@ -5,8 +5,9 @@ import { startOrderSystem, type OrderSystemUnderTest } from './support/order-sys
 
 /**
  * How the worker moves through a backlog: at most PRODUCT_SERVICE_MAX_IN_FLIGHT reservation calls
- * at once whatever its fan-out (6 partitions × ORDER_WORKER_CONCURRENCY), and offsets committed
- * after every chunk rather than once per fetched batch (a crash replays one chunk, not a fetch).
+ * at once whatever its fan-out (ORDER_WORKER_PARTITIONS_CONCURRENTLY × batch calls per chunk), and
+ * offsets committed after every chunk rather than once per fetched batch (a crash replays one
+ * chunk, not a fetch).
  * The product service's answers are slowed by a proxy so that both are visible.
  */
 describe('the worker through a backlog (real MySQL, Kafka and product service)', () => {
@@ -19,7 +20,11 @@ describe('the worker through a backlog (real MySQL, Kafka and product service)',
     sut = await startOrderSystem({
       worker: false,
       proxy,
-      env: { PRODUCT_SERVICE_MAX_IN_FLIGHT: '4', ORDER_WORKER_CONCURRENCY: '8' },
+      env: {
+        PRODUCT_SERVICE_MAX_IN_FLIGHT: '4',
+        ORDER_WORKER_CHUNK_SIZE: '8',
+        ORDER_WORKER_PARTITIONS_CONCURRENTLY: '6',
+      },
     });
     productId = await sut.createProduct(10_000);
   });
@@ -75,7 +80,7 @@ describe('the worker through a backlog (real MySQL, Kafka and product service)',
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
 
-    // 80 messages in chunks of 8, each chunk about 100 ms × 2 call rounds: commits in between.
+    // 80 messages in chunks of 8, each chunk one batch call of about 100 ms: commits in between.
     expect(seen.filter((offset) => offset > start && offset < start + 80).length).toBeGreaterThan(0);
   }, 90_000);
 });

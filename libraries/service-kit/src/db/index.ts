@@ -2,3 +2,4 @@
 export * from './knex.factory';
 export * from './database-errors';
 export * from './batched-delete';
+export * from './statement-batch';

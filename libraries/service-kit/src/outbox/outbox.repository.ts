@@ -37,8 +37,13 @@ export interface OutboxRow {
  */
 export async function addToOutbox(trx: Knex.Transaction | Knex, events: readonly OutgoingEvent[]): Promise<void> {
   if (events.length === 0) return;
+  await outboxInsert(trx, events);
+}
+
+/** The INSERT of `addToOutbox`, not yet run: to send with other statements (runStatementBatch). */
+export function outboxInsert(trx: Knex.Transaction | Knex, events: readonly OutgoingEvent[]): Knex.QueryBuilder {
   const requestId = currentRequestId() ?? null;
-  await trx(OUTBOX_TABLE).insert(
+  return trx(OUTBOX_TABLE).insert(
     events.map((event) => ({
       event_id: event.envelope.event_id,
       topic: event.topic,

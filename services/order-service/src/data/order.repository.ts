@@ -32,15 +32,22 @@ export class OrderRepository implements OrderReader, OrderWriter {
   /** Inserts orders and their lines with two multi-row statements (the worker inserts in batches). */
   async insertMany(orders: readonly NewOrder[], now: Date): Promise<void> {
     if (orders.length === 0) return;
+    const [ordersInsert, linesInsert] = this.insertStatements(orders, now);
     try {
-      await this.db('orders').insert(
-        orders.map(({ items: _items, ...order }) => ({ ...order, created_at: now, updated_at: now })),
-      );
+      await ordersInsert;
     } catch (error) {
       throw isDuplicateKeyError(error) ? new DuplicateOrderError(error) : error;
     }
+    if (linesInsert) await linesInsert;
+  }
+
+  /** The two INSERTs of `insertMany`, not yet run (the lines' one absent when there are none). */
+  insertStatements(orders: readonly NewOrder[], now: Date): Knex.QueryBuilder[] {
+    const rows = orders.map(({ items: _items, ...order }) => ({ ...order, created_at: now, updated_at: now }));
     const lines = orders.flatMap((order) => order.items.map((item) => ({ order_id: order.id, ...item })));
-    if (lines.length > 0) await this.db('order_items').insert(lines);
+    const statements = [this.db('orders').insert(rows)];
+    if (lines.length > 0) statements.push(this.db('order_items').insert(lines));
+    return statements;
   }
 
   async findById(id: string, options: { forUpdate?: boolean } = {}): Promise<Order | undefined> {

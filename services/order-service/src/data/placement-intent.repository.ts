@@ -26,6 +26,11 @@ export class PlacementIntentRepository implements PlacementIntents, OwedReleases
    */
   async completeReserving(orderIds: readonly string[]): Promise<number> {
     if (orderIds.length === 0) return 0;
+    return this.completeReservingStatement(orderIds);
+  }
+
+  /** The DELETE of `completeReserving`, not yet run. */
+  completeReservingStatement(orderIds: readonly string[]): Knex.QueryBuilder {
     return this.db(TABLE)
       .whereIn('order_id', [...orderIds])
       .andWhere({ state: 'reserving' })
@@ -52,8 +57,13 @@ export class PlacementIntentRepository implements PlacementIntents, OwedReleases
 
   /** A cancelled order's stock is owed back; owing it again (a repeated cancel) changes nothing. */
   async owe(orderId: string, now: Date): Promise<void> {
-    await this.db(TABLE)
-      .insert({ order_id: orderId, state: 'releasing', created_at: now })
+    await this.oweStatement([orderId], now);
+  }
+
+  /** The INSERT of `owe` for several orders, not yet run. */
+  oweStatement(orderIds: readonly string[], now: Date): Knex.QueryBuilder {
+    return this.db(TABLE)
+      .insert(orderIds.map((order_id) => ({ order_id, state: 'releasing', created_at: now })))
       .onConflict('order_id')
       .merge({ state: 'releasing' });
   }

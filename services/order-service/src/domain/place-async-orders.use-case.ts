@@ -1,14 +1,20 @@
 import { AppError, unavailableError } from '@ecom/service-kit/errors';
-import { runWithRequestId } from '@ecom/service-kit/logging';
 import { asyncHeader, placedOrder, rejectedOrder, uniqueByOrderId } from './new-order';
 import type { OrderRequest } from './order';
-import type { OrderReader, Reservation, StockReservations, UnitOfWork } from './ports';
+import type {
+  BatchStockReservations,
+  OrderReader,
+  Reservation,
+  ReservationAttempt,
+  StockReservations,
+  UnitOfWork,
+} from './ports';
 import { storeOrders } from './store-orders.step';
 
 export interface AsyncPlacementDependencies {
   readonly unitOfWork: UnitOfWork;
   readonly orders: Pick<OrderReader, 'findExistingIds'>;
-  readonly stock: StockReservations;
+  readonly stock: BatchStockReservations;
 }
 
 /** What became of one accepted request: settled for good, or to be tried again later. */
@@ -20,11 +26,13 @@ export type AsyncPlacement =
  * The worker's placement of a chunk of accepted async orders, one result per order id (a request
  * that appears twice is placed once). Skips those stored already (a redelivery, or an order the
  * order service withdrew: its stock, if this worker reserved any in the race, is owed back and
- * released by the intent sweeper), reserves the others' stock at the product service
- * concurrently (idempotent per order id, so a redelivered request gets its first reservation
- * back), then stores every order that has an outcome, placed or rejected with its reason, in one
- * transaction. A transient failure leaves its request to be retried (its reservation, if any, is
- * kept for the retry). Rejects when the chunk cannot be stored: then every request in it is retried.
+ * released by the intent sweeper), reserves the others' stock at the product service in batch
+ * calls (one transaction per call; idempotent per order id, so a redelivered request gets its
+ * first reservation back), then stores every order that has an outcome, placed or rejected with
+ * its reason, in one transaction. A refusal rejects its order alone; a transient failure (of the
+ * batch call: then of each order in it) leaves the request to be retried, its reservation, if the
+ * call committed after all, kept for the retry. Rejects when the chunk cannot be stored: then
+ * every request in it is retried.
  */
 export async function placeAsyncOrders(
   deps: AsyncPlacementDependencies,
@@ -35,7 +43,7 @@ export async function placeAsyncOrders(
   const stored = await deps.orders.findExistingIds(unique.map((request) => request.order_id));
   const fresh = unique.filter((request) => !stored.has(request.order_id));
   const attempts = await Promise.all(
-    fresh.map(async (request) => releaseIfRefusedAfterReserving(deps.stock, await reserveFor(deps.stock, request))),
+    (await reserveAll(deps.stock, fresh)).map((attempt) => releaseIfRefusedAfterReserving(deps.stock, attempt)),
   );
   const toStore = attempts.flatMap(({ request, reservation, error }) => {
     if (reservation) return [placedOrder(asyncHeader(request), reservation)];
@@ -92,15 +100,21 @@ type Attempt =
   | { readonly request: OrderRequest; readonly reservation: Reservation; readonly error?: undefined }
   | { readonly request: OrderRequest; readonly reservation?: undefined; readonly error: AppError };
 
-/** Reserves under the accepting request's id, so the product service's logs carry it too. */
-async function reserveFor(stock: StockReservations, request: OrderRequest): Promise<Attempt> {
-  try {
-    const reserve = () => stock.reserve(request.order_id, request.items);
-    const reservation = await (request.request_id ? runWithRequestId(request.request_id, reserve) : reserve());
-    return { request, reservation };
-  } catch (error) {
-    return { request, error: error instanceof AppError ? error : unavailableError('product-service', error) };
-  }
+/** Each request's reservation or failure, from batch calls (`reserveMany` answers one per order, in order). */
+async function reserveAll(stock: BatchStockReservations, requests: readonly OrderRequest[]): Promise<Attempt[]> {
+  if (requests.length === 0) return [];
+  const answers: readonly ReservationAttempt[] = await stock
+    .reserveMany(requests.map(({ order_id, items }) => ({ order_id, items })))
+    .catch((error: unknown) => requests.map(({ order_id }) => ({ order_id, error: asAppError(error) })));
+  return requests.map((request, index): Attempt => {
+    const answer = answers[index];
+    if (answer?.reservation) return { request, reservation: answer.reservation };
+    return { request, error: answer?.error ?? unavailableError('product-service') };
+  });
+}
+
+function asAppError(error: unknown): AppError {
+  return error instanceof AppError ? error : unavailableError('product-service', error);
 }
 
 function settled(request: OrderRequest, outcome: 'placed' | 'rejected' | 'existing'): AsyncPlacement {

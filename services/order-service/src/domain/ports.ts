@@ -19,14 +19,36 @@ export interface Reservation {
   readonly total_amount: string;
 }
 
+/** One order's stock to reserve, under its order id. */
+export interface StockRequest {
+  readonly order_id: string;
+  readonly items: readonly RequestedItem[];
+}
+
+/** What became of one order of `reserveMany`: its reservation, or why it has none. */
+export type ReservationAttempt =
+  | { readonly order_id: string; readonly reservation: Reservation; readonly error?: undefined }
+  | { readonly order_id: string; readonly reservation?: undefined; readonly error: AppError };
+
 /** The product service, the only writer of stock. Refusals (409 short stock, 422 unknown product) reject with non-retriable AppErrors. */
 export interface StockReservations {
   /** Reserves every item or none, at the catalogue's prices; idempotent per order id. */
   reserve(orderId: string, items: readonly RequestedItem[]): Promise<Reservation>;
   /** Gives the order's units back; idempotent, and a reservation for the id arriving later is refused. */
   release(orderId: string): Promise<{ readonly items: readonly Omit<ReservedLine, 'unit_price'>[] }>;
-  /** Whether a failed `reserve` may have committed anyway (a timeout, a broken connection). */
+  /** Whether a failed `reserve` (or batch call) may have committed anyway (a timeout, a broken connection). */
   mayHaveReserved(error: AppError): boolean;
+}
+
+/** The worker's way to the product service: a chunk's reservations in batch calls. */
+export interface BatchStockReservations extends StockReservations {
+  /**
+   * Reserves several orders as `reserve` does each, in batch calls (one product-service
+   * transaction each). Resolves one attempt per order, in order, and never rejects: a refusal is
+   * that order's non-retriable AppError; a call that failed gives each of its orders the call's
+   * retriable error (`mayHaveReserved` tells whether it may have committed all the same).
+   */
+  reserveMany(orders: readonly StockRequest[]): Promise<ReservationAttempt[]>;
 }
 
 export interface OrderFilter {
@@ -94,10 +116,23 @@ export interface OwedReleases {
 /** What one transaction may touch: orders, the end of intents, owed releases, and events (to the outbox). */
 export interface OrderTransaction {
   readonly orders: OrderWriter;
-  /** Deletes the intents still `reserving`; resolves with how many (fewer: a sweeper claimed some). */
-  completeIntents(orderIds: readonly string[]): Promise<number>;
+  /**
+   * A placement's writes, all sent at once: deletes the intents in `endingIntents` still
+   * `reserving`, inserts the orders and their lines, owes the releases and adds the events.
+   * Resolves with how many intents it deleted (fewer than asked: a sweeper claimed some, and the
+   * caller must not commit); rejects with DuplicateOrderError when an order exists already.
+   */
+  writePlacement(writes: PlacementWrites): Promise<number>;
   readonly owedReleases: OwedReleases;
   addEvents(events: readonly OrderEvent[]): Promise<void>;
+}
+
+export interface PlacementWrites {
+  readonly endingIntents: readonly string[];
+  readonly orders: readonly NewOrder[];
+  readonly owingReleases: readonly string[];
+  readonly events: readonly OrderEvent[];
+  readonly now: Date;
 }
 
 /** Runs `work` in one transaction: all of it commits, or none of it does. */

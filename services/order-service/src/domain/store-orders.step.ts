@@ -26,12 +26,9 @@ export async function storeOrders(
   if (orders.length === 0) return stored;
   try {
     await unitOfWork(async (transaction) => {
-      if (endingIntents.length > 0 && (await transaction.completeIntents(endingIntents)) < endingIntents.length) {
-        throw placementAbandoned();
-      }
-      await transaction.orders.insertMany(orders, now);
-      for (const orderId of owingReleases) await transaction.owedReleases.owe(orderId, now);
-      await transaction.addEvents(stored.map(eventOf));
+      const events = stored.map(eventOf);
+      const ended = await transaction.writePlacement({ endingIntents, orders, owingReleases, events, now });
+      if (ended < endingIntents.length) throw placementAbandoned(); // rolls every write back
     });
   } catch (error) {
     if (error instanceof DuplicateOrderError) throw concurrentDelivery(error);

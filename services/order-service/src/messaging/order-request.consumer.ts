@@ -15,7 +15,10 @@ export interface OrderWorkerOptions {
   readonly placement: AsyncPlacementDependencies;
   readonly topic: string;
   readonly deadLetterTopic: string;
-  readonly concurrency: number;
+  /** Orders placed together: one reservation batch call and one transaction (see config.ts). */
+  readonly chunkSize: number;
+  /** Partitions consumed at once, each with one chunk in flight. */
+  readonly partitionsConcurrently: number;
   /** Failed attempts after which an order is rejected instead of retried (see ChunkPlacement). */
   readonly maxAttempts: number;
   readonly logger: Logger;
@@ -28,7 +31,7 @@ const HEARTBEAT_EVERY_MS = 1_000;
 
 /**
  * The order worker: places accepted async orders (place-async-orders.use-case.ts), partitions in
- * parallel and each fetched batch in chunks (one reservation call per order, one transaction per
+ * parallel and each fetched batch in chunks (one batch reservation call and one transaction per
  * chunk), with the same rules as the sync endpoint. Offsets are resolved only for messages whose outcome is committed
  * (placed, rejected, or dead-lettered); a transient failure pauses the partition with backoff and
  * the unresolved messages are fetched again, never lost, never dead-lettered.
@@ -55,7 +58,7 @@ export class OrderWorker {
     const { consumer, topic } = this.#options;
     await consumer.subscribe({ topics: [topic], fromBeginning: true });
     await consumer.run({
-      partitionsConsumedConcurrently: 6,
+      partitionsConsumedConcurrently: this.#options.partitionsConcurrently,
       eachBatchAutoResolve: false,
       // Commit the offsets resolved so far after every chunk (commitOffsetsIfNecessary below), not
       // only at the end of a fetched batch: a crash replays at most one chunk per partition.
@@ -67,8 +70,9 @@ export class OrderWorker {
   async #handleBatch(payload: EachBatchPayload): Promise<void> {
     const { batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary } = payload;
     const messages = batch.messages;
-    for (let start = 0; start < messages.length && isRunning() && !isStale(); start += this.#options.concurrency) {
-      const chunk = messages.slice(start, start + this.#options.concurrency);
+    const { chunkSize } = this.#options;
+    for (let start = 0; start < messages.length && isRunning() && !isStale(); start += chunkSize) {
+      const chunk = messages.slice(start, start + chunkSize);
       const settled = await whileBeating(heartbeat, () => this.#processChunk(batch.partition, chunk));
       for (const message of chunk.slice(0, settled)) resolveOffset(message.offset);
       await commitOffsetsIfNecessary();

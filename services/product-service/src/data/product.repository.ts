@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { ProductStore } from '../domain/ports';
+import type { ProductStore, StockAndPrice } from '../domain/ports';
 import type { Product, ProductFields, ProductFilter } from '../domain/product';
 
 interface ProductRow {
@@ -113,16 +113,44 @@ export class ProductRepository implements ProductStore {
   }
 
   /**
-   * Takes `quantity` units if that many are on hand, in one conditional statement (no race). The
-   * version goes up: stock is part of what the ETag stands for.
+   * Stock and price of the live products among `ids`, the rows locked (`FOR UPDATE`) until the
+   * transaction ends. One statement over the primary key, which InnoDB walks in id order: every
+   * reservation takes its locks in that order, so two never wait for each other in a cycle.
    */
-  async takeStock(id: number, quantity: number, now: Date): Promise<boolean> {
-    const changed = await this.db('products')
-      .where({ id })
+  async lockStockAndPrices(ids: readonly number[]): Promise<Map<number, StockAndPrice>> {
+    const rows = await this.db('products')
+      .select('id', 'stock', 'price')
+      .whereIn('id', ids)
       .whereNull('deleted_at')
-      .andWhere('stock', '>=', quantity)
-      .update({ stock: this.db.raw('stock - ?', [quantity]), version: this.db.raw('version + 1'), updated_at: now });
-    return changed === 1;
+      .orderBy('id')
+      .forUpdate();
+    return new Map(rows.map((row) => [Number(row.id), { stock: Number(row.stock), price: String(row.price) }]));
+  }
+
+  /**
+   * Takes units from several products in one statement (`stock - CASE id WHEN … END`). The caller
+   * holds their row locks and checked the stock; should a row still lack the units, the unsigned
+   * column refuses to go below 0 and the transaction fails rather than oversell. The version goes
+   * up: stock is part of what the ETag stands for.
+   */
+  async takeStock(quantities: ReadonlyMap<number, number>, now: Date): Promise<void> {
+    checkStockTaken(quantities, await this.takeStockStatement(quantities, now));
+  }
+
+  /** The UPDATE of `takeStock`, not yet run; check what it changed with `checkStockTaken`. */
+  takeStockStatement(quantities: ReadonlyMap<number, number>, now: Date): Knex.QueryBuilder {
+    const ids = [...quantities.keys()].sort((a, b) => a - b);
+    const cases = ids.map(() => 'WHEN ? THEN ?').join(' ');
+    return this.db('products')
+      .whereIn('id', ids)
+      .update({
+        stock: this.db.raw(
+          `stock - CASE id ${cases} END`,
+          ids.flatMap((id) => [id, quantities.get(id)!]),
+        ),
+        version: this.db.raw('version + 1'),
+        updated_at: now,
+      });
   }
 
   /** Puts units back (releases); deleted products get them back too, so totals stay conserved. */
@@ -131,12 +159,11 @@ export class ProductRepository implements ProductStore {
       .where({ id })
       .update({ stock: this.db.raw('stock + ?', [quantity]), version: this.db.raw('version + 1'), updated_at: now });
   }
+}
 
-  /** Current stock and price of live products among `ids` (for reservations and error details). */
-  async findStockAndPrices(ids: readonly number[]): Promise<Map<number, { stock: number; price: string }>> {
-    const rows = await this.db('products').select('id', 'stock', 'price').whereIn('id', ids).whereNull('deleted_at');
-    return new Map(rows.map((row) => [Number(row.id), { stock: Number(row.stock), price: String(row.price) }]));
-  }
+/** Every product of a `takeStock` changed, or the transaction must not commit. */
+export function checkStockTaken(quantities: ReadonlyMap<number, number>, changed: number): void {
+  if (changed !== quantities.size) throw new Error(`took stock of ${changed} products, expected ${quantities.size}`);
 }
 
 function escapeLike(text: string): string {

@@ -4,7 +4,13 @@
  */
 import type { CatalogueEvent } from './catalogue-events';
 import type { Product, ProductFields, ProductFilter } from './product';
-import type { Reservation, ReservationLine } from './reservation';
+import type { Reservation } from './reservation';
+
+/** A live product's units on hand and price, as read under its row lock. */
+export interface StockAndPrice {
+  readonly stock: number;
+  readonly price: string;
+}
 
 export interface ProductStore {
   insert(fields: ProductFields, now: Date): Promise<Product>;
@@ -15,19 +21,29 @@ export interface ProductStore {
   softDelete(id: number, now: Date): Promise<boolean>;
   /** Moves stock and the conserved total by `delta` (a delivery, a write-off); the caller checks the range. */
   moveStock(id: number, delta: number, now: Date): Promise<void>;
-  /** Takes `quantity` units if that many are on hand, atomically; false otherwise. */
-  takeStock(id: number, quantity: number, now: Date): Promise<boolean>;
+  /**
+   * Stock and price of the live products among `ids`, their rows locked until the transaction
+   * ends, taken in id order in one statement (so lockers never deadlock on each other).
+   */
+  lockStockAndPrices(ids: readonly number[]): Promise<Map<number, StockAndPrice>>;
+  /** Takes units from products whose rows this transaction locked and checked (one statement). */
+  takeStock(quantities: ReadonlyMap<number, number>, now: Date): Promise<void>;
   /** Puts units back (a release); deleted products get them back too. */
   returnStock(id: number, quantity: number, now: Date): Promise<void>;
-  /** Current stock and price of the live products among `ids`. */
-  findStockAndPrices(ids: readonly number[]): Promise<Map<number, { stock: number; price: string }>>;
 }
 
 export interface ReservationStore {
   /** Claims the order id for a reservation or a release; false when one exists for it already. */
   claim(orderId: string, status: Reservation['status'], now: Date): Promise<boolean>;
-  saveLines(orderId: string, lines: readonly ReservationLine[], totalAmount: string): Promise<void>;
+  /**
+   * Stores new reservations with their lines. When one of their order ids was claimed meanwhile
+   * (a concurrent reservation or release committed), rejects with a retriable `concurrent_change`:
+   * the unit of work runs again and then finds that claim.
+   */
+  insertMany(reservations: readonly Reservation[], now: Date): Promise<void>;
   find(orderId: string, options?: { forUpdate?: boolean }): Promise<Reservation | undefined>;
+  /** The reservations and releases of these order ids with their lines, keyed by orderKey (one read). */
+  findMany(orderIds: readonly string[]): Promise<Map<string, Reservation>>;
   markReleased(orderId: string, now: Date): Promise<boolean>;
 }
 
@@ -37,6 +53,20 @@ export interface CatalogueTransaction {
   readonly reservations: ReservationStore;
   /** Events to publish, written to the outbox in the same transaction. */
   addEvents(events: readonly CatalogueEvent[]): Promise<void>;
+  /**
+   * A batch's writes, all sent at once while the products' rows are locked: the reservations and
+   * their lines (`ReservationStore.insertMany`), the units taken (`ProductStore.takeStock`) and
+   * the events; rejects as those do.
+   */
+  writeReservations(writes: ReservationWrites): Promise<void>;
+}
+
+export interface ReservationWrites {
+  readonly reservations: readonly Reservation[];
+  /** Units taken per product id. */
+  readonly taken: ReadonlyMap<number, number>;
+  readonly events: readonly CatalogueEvent[];
+  readonly now: Date;
 }
 
 /** Runs `work` in one transaction: all of it commits, or none of it does. */

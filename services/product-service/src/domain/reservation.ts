@@ -16,6 +16,20 @@ export interface RequestedItem {
   readonly quantity: number;
 }
 
+/** One order's stock to reserve, keyed by its order id (a second request for the id is a replay). */
+export interface ReservationRequest {
+  readonly order_id: string;
+  readonly items: readonly RequestedItem[];
+}
+
+/**
+ * The key an order id is known by: ids that differ only in case are one order, as for the
+ * reservations' primary key (a case-insensitive collation; ids are letters, digits, - and _).
+ */
+export function orderKey(orderId: string): string {
+  return orderId.toLowerCase();
+}
+
 /** One line per product (duplicates summed), in product id order: locks are always taken in that order. */
 export function mergeItems(items: readonly RequestedItem[]): RequestedItem[] {
   const quantities = new Map<number, number>();

@@ -104,3 +104,19 @@ export const reservationBody = z.object({
 });
 
 export const orderIdParam = z.string().regex(/^[\w-]{1,64}$/);
+
+/** The most orders, and order lines, one batch reservation may carry (one transaction holds their locks). */
+export const MAX_BATCH_RESERVATIONS = 128;
+export const MAX_BATCH_LINES = 1_000;
+
+/** `POST /internal/reservations/batch`: orders as the single endpoint takes them, bounded in number and lines. */
+export const batchReservationBody = z.object({
+  reservations: z
+    .array(reservationBody)
+    .min(1, 'must contain at least one reservation')
+    .max(MAX_BATCH_RESERVATIONS, `must contain at most ${MAX_BATCH_RESERVATIONS} reservations`)
+    .refine(
+      (reservations) => reservations.reduce((lines, { items }) => lines + items.length, 0) <= MAX_BATCH_LINES,
+      `must contain at most ${MAX_BATCH_LINES} items in all`,
+    ),
+});
