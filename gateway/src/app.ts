@@ -2,16 +2,15 @@ import { createServer, type Agent, type IncomingMessage, type Server, type Serve
 import express, { type Express } from 'express';
 import type { Logger } from 'pino';
 import type { GatewayConfig } from './config';
-import { accessLog } from './http/access-log.middleware';
 import { answerClientErrorsInJson, clientTimeoutOptions } from './http/client-errors';
 import { apiDocsRoutes } from './http/api-docs.routes';
 import { errorHandler, notFoundHandler } from './http/errors.middleware';
-import { createGatewayMetrics, recordRequestMetrics, type GatewayMetrics } from './http/metrics.middleware';
+import { createGatewayMetrics, type GatewayMetrics } from './http/gateway-metrics';
 import type { Middleware } from './http/middleware-chain';
 import { operabilityRoutes } from './http/operability.routes';
 import { proxyRoutes } from './http/proxy.routes';
-import { requestIdMiddleware } from './http/request-id.middleware';
-import { apiSecurityHeaders, corsFor } from './http/security.middleware';
+import { requestEdge } from './http/request-edge.middleware';
+import { corsFor } from './http/security.middleware';
 import { matchPublicRoute } from './upstreams/route-table';
 import { upstreamChecks } from './upstreams/upstream-readiness';
 import { createUpstreamAgent } from './upstreams/upstream-agent';
@@ -30,21 +29,17 @@ export interface GatewayApp {
 
 /**
  * Builds the gateway; no port is opened here, so tests drive it in-process. Every request gets
- * the request id, access log, metrics, security headers and CORS. A request on a public route
- * (route-table.ts) then takes the proxy's path (body limit, rate limit, stream to the service);
- * anything else goes to the Express app of the gateway's own routes (/openapi.json, /docs,
- * /health, /ready, /metrics), the JSON 404 and the one error mapping.
+ * the request id, security headers, latency metric and access log (request-edge.middleware.ts),
+ * and CORS when origins are configured. A request on a public route (route-table.ts) then takes
+ * the proxy's path (body limit, rate limit, stream to the service); anything else goes to the
+ * Express app of the gateway's own routes (/openapi.json, /docs, /health, /ready, /metrics), the
+ * JSON 404 and the one error mapping.
  */
 export function createApp(config: GatewayConfig, logger: Logger, dependencies: GatewayDependencies = {}): GatewayApp {
   const metrics = dependencies.metrics ?? createGatewayMetrics();
   const agent = dependencies.agent ?? createUpstreamAgent(config.upstreamKeepAlive);
-  const everyRequest = [
-    requestIdMiddleware(),
-    accessLog(logger),
-    recordRequestMetrics(metrics),
-    apiSecurityHeaders(),
-    corsFor(config.corsOrigins),
-  ].filter((middleware): middleware is Middleware => middleware !== undefined);
+  const cors = corsFor(config.corsOrigins);
+  const everyRequest = cors ? [requestEdge(logger, metrics), cors] : [requestEdge(logger, metrics)];
   const proxy = proxyRoutes({ config, metrics, logger, agent, everyRequest });
   const local = localRoutes(config, logger, metrics, everyRequest);
   const handle = (req: IncomingMessage, res: ServerResponse) => {

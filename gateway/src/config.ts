@@ -17,8 +17,12 @@ export const configSchema = z.object({
   GATEWAY_PORT: env.port(8080),
   GATEWAY_HOST: z.string().default('0.0.0.0'),
   LOG_LEVEL: env.logLevel,
-  /** The access log is written in 4 KiB batches, at least once a second (as nginx's buffered access_log). */
-  LOG_BUFFER_BYTES: env.logBufferBytes(4_096),
+  /**
+   * Log lines (the access log above all) are written in batches of this many bytes, at least once
+   * a second and on exit, as nginx's buffered access_log is (logging/log-destination.ts); 0 writes
+   * each line at once.
+   */
+  LOG_BUFFER_BYTES: env.logBufferBytes(16_000),
   /** Base URLs of product-service instances (comma-separated, round-robin); unset while it is not deployed. */
   PRODUCT_SERVICE_URLS: env.commaList(env.httpUrl).optional(),
   ORDER_SERVICE_URLS: env.commaList(env.httpUrl).optional(),

@@ -3,6 +3,7 @@ import { createLogger, type Logger } from '@ecom/service-kit/logging';
 import { closeHttpServer, exitGracefullyOnSignals, keepConnectionsAlive, runMain } from '@ecom/service-kit/lifecycle';
 import { createApp } from './app';
 import { loadConfig } from './config';
+import { createLogDestination } from './logging/log-destination';
 import { createUpstreamAgent } from './upstreams/upstream-agent';
 
 export interface RunningGateway {
@@ -15,8 +16,9 @@ export interface RunningGateway {
 /** Starts the gateway on the configured port and returns a handle that stops it. */
 export async function start(env: NodeJS.ProcessEnv = process.env, logger?: Logger): Promise<RunningGateway> {
   const config = loadConfig(env);
-  const log =
-    logger ?? createLogger({ service: 'gateway', level: config.logLevel, bufferBytes: config.logBufferBytes });
+  // Lines are batched (LOG_BUFFER_BYTES) and flushed at least once a second and on exit.
+  const destination = logger ? undefined : createLogDestination(config.logBufferBytes);
+  const log = logger ?? createLogger({ service: 'gateway', level: config.logLevel, destination });
   const agent = createUpstreamAgent(config.upstreamKeepAlive);
   // Behind a load balancer the gateway is the server of a pooled connection too.
   const server = keepConnectionsAlive(createApp(config, log, { agent }).listen(config.port, config.host));
@@ -28,6 +30,7 @@ export async function start(env: NodeJS.ProcessEnv = process.env, logger?: Logge
     // In-flight requests finish (their upstream calls included) before the pool is closed.
     await closeHttpServer(server);
     if (agent) agent.destroy();
+    destination?.flushSync();
   };
   return { server, url: `http://127.0.0.1:${port}`, logger: log, stop };
 }

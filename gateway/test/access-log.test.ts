@@ -7,7 +7,7 @@ import { loadConfig } from '../src/config';
 import { createUpstreamAgent } from '../src/upstreams/upstream-agent';
 import { startRecordingUpstream, type RecordingUpstream } from './support/recording-upstream';
 
-describe('gateway access log (pino-http)', () => {
+describe('gateway access log', () => {
   let orders: RecordingUpstream;
   const agent = createUpstreamAgent(true);
   const lines: Record<string, unknown>[] = [];
@@ -21,7 +21,7 @@ describe('gateway access log (pino-http)', () => {
     await orders.close();
   });
 
-  function gatewayLoggingTo(sink: Record<string, unknown>[]) {
+  function loggerTo(sink: Record<string, unknown>[]) {
     const destination = new Writable({
       write(chunk: Buffer, _encoding, callback) {
         chunk
@@ -32,8 +32,11 @@ describe('gateway access log (pino-http)', () => {
         callback();
       },
     });
-    const logger = createLogger({ service: 'gateway', level: 'info', destination });
-    return createApp(loadConfig({ ORDER_SERVICE_URLS: orders.url }), logger, { agent });
+    return createLogger({ service: 'gateway', level: 'info', destination });
+  }
+
+  function gatewayLoggingTo(sink: Record<string, unknown>[]) {
+    return createApp(loadConfig({ ORDER_SERVICE_URLS: orders.url }), loggerTo(sink), { agent });
   }
 
   it('when requests are served, then each one is logged as one JSON line with its id, route template, status and duration', async () => {
@@ -56,6 +59,40 @@ describe('gateway access log (pino-http)', () => {
       msg: 'request completed',
     });
     expect(logged('log-me-2')).toMatchObject({ route: 'unmatched', status: 404 });
+  });
+
+  it('when a line is written, then it has the logger’s own format, field for field, as logger.info would write it', async () => {
+    const sink: Record<string, unknown>[] = [];
+    const logger = loggerTo(sink);
+    const app = createApp(loadConfig({ ORDER_SERVICE_URLS: orders.url }), logger, { agent });
+    orders.respondWith({ status: 200, body: { ok: true } });
+
+    await request(app).get('/orders?page=2').set('X-Request-Id', 'same-shape');
+    await new Promise((resolve) => setImmediate(resolve));
+    const written = sink.find((line) => line['request_id'] === 'same-shape')!;
+    const fields = { method: 'GET', url: '/orders?page=2', request_id: 'same-shape', route: '/orders' };
+    logger.info({ ...fields, status: 200, duration_ms: written['duration_ms'] }, 'request completed');
+
+    const byPino = sink[sink.length - 1]!;
+    expect(Object.keys(written)).toEqual(Object.keys(byPino));
+    expect({ ...written, time: undefined }).toEqual({ ...byPino, time: undefined });
+    expect(written['time']).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+  });
+
+  it('when a response is a 5xx, then its line is logged at error level as a failed request', async () => {
+    const failed: Record<string, unknown>[] = [];
+    const app = gatewayLoggingTo(failed);
+    orders.respondWith({ status: 503, headers: { 'Retry-After': '5' }, body: { error: { code: 'overloaded' } } });
+
+    await request(app).get('/orders').set('X-Request-Id', 'log-me-503');
+    await new Promise((resolve) => setImmediate(resolve));
+
+    expect(failed.find((line) => line['request_id'] === 'log-me-503')).toMatchObject({
+      level: 'error',
+      route: '/orders',
+      status: 503,
+      msg: 'request failed',
+    });
   });
 
   it('when a request id is unusable (too long, or with other characters), then the gateway makes a new one', async () => {

@@ -1,3 +1,4 @@
+import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { createGateway } from './support/gateway';
 import { contractViolations } from './support/openapi-contract';
@@ -88,6 +89,24 @@ describe('gateway when upstreams fail, and with several instances', () => {
     const pages = (instance: RecordingUpstream) => instance.requests.map((received) => received.url);
     expect(pages(first)).toEqual(['/orders?page=0', '/orders?page=2', '/orders?page=4']);
     expect(pages(second)).toEqual(['/orders?page=1', '/orders?page=3', '/orders?page=5']);
+  });
+
+  it('when a client goes away before its answer, then the request is counted with status 499', async () => {
+    const silent = await startSilentUpstream();
+    cleanups.push(silent.close);
+    const gateway = gatewayWith({ ORDER_SERVICE_URLS: silent.url });
+    const server = gateway.app.listen(0, '127.0.0.1');
+    cleanups.push(() => server.close());
+    await new Promise((resolve) => server.once('listening', resolve));
+
+    await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/orders`, {
+      signal: AbortSignal.timeout(200),
+    }).catch(() => undefined);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+
+    const metrics = (await request(gateway.app).get('/metrics')).text;
+    const labels = ['method="GET"', 'route="/orders"', 'status="499"'];
+    expect(sample(metrics, 'http_request_duration_seconds_count', labels)).toBe(1);
   });
 
   it('when requests are proxied, then /metrics has their latency by route template and status, never the raw path', async () => {

@@ -3,6 +3,8 @@ import type { ProbeResult } from './latency-probe';
 
 export interface Measurement extends LoadResult, ProbeResult {
   readonly variant: string;
+  /** Which round of the run (1, 2, …); rounds pair the variants measured close together in time. */
+  readonly round?: number;
   /** The gateway process's CPU time (user + system) per request of the measured run. */
   readonly cpuMicrosPerRequest?: number;
 }
@@ -30,6 +32,31 @@ export function medianRows(measurements: readonly Measurement[], variants: reado
     const cpu = runs.flatMap((run) => (run.cpuMicrosPerRequest === undefined ? [] : [run.cpuMicrosPerRequest]));
     return { variant, ...figures, ...(cpu.length > 0 && { cpuMicrosPerRequest: median(cpu) }) };
   });
+}
+
+/**
+ * The CPU µs per request `variant` spends above `reference`: the median over the rounds of each
+ * round's difference. Variants measured in the same round ran minutes apart at most, so pairing
+ * them cancels most of the drift a shared machine adds between rounds. NaN when either is missing.
+ */
+export function cpuAbove(measurements: readonly Measurement[], variant: string, reference: string): number {
+  const cpuOf = (name: string, round: number | undefined) =>
+    measurements.find((run) => run.variant === name && run.round === round)?.cpuMicrosPerRequest;
+  const differences = measurements
+    .filter((run) => run.variant === variant)
+    .map((run) => (run.cpuMicrosPerRequest ?? Number.NaN) - (cpuOf(reference, run.round) ?? Number.NaN))
+    .filter((difference) => !Number.isNaN(difference));
+  return median(differences);
+}
+
+/** The gateway's own CPU per request, as the run reports it on every run, with its goal checked. */
+export function formatOwnCost(aboveLibrary: number, aboveExpress: number, goalMicros: number): string[] {
+  const verdict = aboveLibrary <= goalMicros ? 'MET' : 'MISSED';
+  return [
+    `gateway's own CPU per request above bare http-proxy-middleware: ${aboveLibrary.toFixed(0)} µs (goal ≤ ${goalMicros} µs → ${verdict})`,
+    `gateway's own CPU per request above Express + http-proxy-middleware: ${aboveExpress.toFixed(0)} µs`,
+    "      (process CPU time ÷ requests, the median over the rounds of each round's difference)",
+  ];
 }
 
 function median(values: number[]): number {
@@ -67,12 +94,11 @@ export function formatReport(rows: readonly Measurement[], connections: number):
 }
 
 function goals(direct: Measurement, nginx: Measurement, gateway: Measurement, connections: number): string[] {
-  const verdict = (met: boolean) => (met ? 'MET' : 'MISSED');
   const ratio = gateway.requestsPerSecond / nginx.requestsPerSecond;
   const idle = (row: Measurement) => row.p50Micros - direct.p50Micros;
   const loaded = (row: Measurement) => row.meanMs - direct.meanMs;
   return [
-    `goal: gateway throughput ≥ 0.40× nginx: ${ratio.toFixed(2)}× → ${verdict(ratio >= 0.4)}`,
+    `gateway throughput: ${ratio.toFixed(2)}× nginx (the goal of ≥ 0.40× was withdrawn in issue 16: bare http-proxy-middleware alone reaches about 0.3×)`,
     `goal: gateway added p50 ≤ 2× nginx's, without load (µs): ${compareAdded(idle(gateway), idle(nginx), 0)}`,
     `      under load (autocannon -c ${connections}; its percentiles are whole ms, so the mean is compared, ms): ${compareAdded(loaded(gateway), loaded(nginx), 2)}`,
   ];

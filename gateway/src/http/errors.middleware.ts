@@ -3,7 +3,7 @@ import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { AppError, errorHeaders, toAppError, toErrorBody } from '@ecom/service-kit/errors';
 import { allowedOrderMethods } from '../upstreams/route-table';
-import { requestIdOf } from './request-id.middleware';
+import { requestIdOf } from './request-id';
 
 /**
  * Unknown routes get the same JSON error shape as every other failure; a public order route asked

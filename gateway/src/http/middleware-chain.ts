@@ -3,9 +3,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 export type Next = (error?: unknown) => void;
 
 /**
- * Connect-style middleware on plain Node objects. helmet, cors, express-rate-limit, pino-http and
- * http-proxy-middleware are all of this shape, and so are the gateway's own; Express accepts them
- * too, since its request and response extend these.
+ * Connect-style middleware on plain Node objects. helmet, cors and http-proxy-middleware are all
+ * of this shape, and so are the gateway's own; Express accepts them too, since its request and
+ * response extend these.
  */
 export type Middleware = (req: IncomingMessage, res: ServerResponse, next: Next) => unknown;
 

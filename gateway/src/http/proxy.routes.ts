@@ -6,7 +6,7 @@ import { upstreamError } from '../upstreams/upstream-errors';
 import { createUpstreamProxy } from './upstream-proxy.middleware';
 import { rejectOversizedBody } from './body-limit.middleware';
 import { respondWithError } from './errors.middleware';
-import type { GatewayMetrics } from './metrics.middleware';
+import type { GatewayMetrics } from './gateway-metrics';
 import { runChain, type Middleware } from './middleware-chain';
 import { limitRequestRate } from './rate-limit.middleware';
 import { setRouteTemplate } from './route-template';

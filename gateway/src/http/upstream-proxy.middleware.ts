@@ -7,9 +7,9 @@ import type { UpstreamName } from '../upstreams/route-table';
 import { classifyUpstreamError, upstreamError } from '../upstreams/upstream-errors';
 import { hasUndeclaredLength, limitStreamedBody } from './body-limit.middleware';
 import { sendError } from './errors.middleware';
-import type { GatewayMetrics } from './metrics.middleware';
+import type { GatewayMetrics } from './gateway-metrics';
 import type { Middleware } from './middleware-chain';
-import { requestIdOf } from './request-id.middleware';
+import { requestIdOf } from './request-id';
 
 export interface UpstreamProxySettings {
   readonly name: UpstreamName;
@@ -28,29 +28,38 @@ export interface UpstreamProxySettings {
  * (with `X-Request-Id`) and body go as they came, and status, headers and body come back as the
  * service sent them. The instance is picked round-robin per request. A service that refuses,
  * stays silent for `timeoutMs` or breaks the connection is answered for in the shared error shape.
+ *
+ * Each instance has two proxies: one for requests whose body has a declared length (nearly all),
+ * with fixed options, and one for chunked bodies, whose `router` hook (called per request with
+ * that request's copy of the options, http-proxy-middleware 4.1+) gives the body a byte counter
+ * to stream through. The common case thus skips the router's per-request await.
  */
 export function createUpstreamProxy(settings: UpstreamProxySettings): Middleware {
+  const failures = answerUpstreamFailures(settings);
+  const proxyTo = (target: URL, countChunkedBody: boolean) =>
+    createProxyMiddleware<IncomingMessage, ServerResponse>({
+      target,
+      ...(countChunkedBody && {
+        router: (req, res, options) => {
+          options.buffer = countBody(req, res, settings.bodyLimitBytes);
+          return target;
+        },
+      }),
+      agent: settings.agent,
+      proxyTimeout: settings.timeoutMs,
+      xfwd: true,
+      // Replace the default plugins (plain-text error pages, console logging) with ours.
+      ejectPlugins: true,
+      plugins: [failures],
+    });
   const targets = settings.urls.map((url) => new URL(url));
+  const plain = targets.map((target) => proxyTo(target, false));
+  const counted = targets.map((target) => proxyTo(target, true));
   let turn = 0;
-  const proxy = createProxyMiddleware<IncomingMessage, ServerResponse>({
-    target: targets[0],
-    // Called per request with that request's copy of the options (http-proxy-middleware 4.1+):
-    // it picks the instance, and gives a chunked body a byte counter to stream through.
-    router: (req, res, options) => {
-      if (hasUndeclaredLength(req)) options.buffer = countBody(req, res, settings.bodyLimitBytes);
-      const target = targets[turn]!;
-      turn = (turn + 1) % targets.length;
-      return target;
-    },
-    agent: settings.agent,
-    proxyTimeout: settings.timeoutMs,
-    xfwd: true,
-    // Replace the default plugins (plain-text error pages, console logging) with ours.
-    ejectPlugins: true,
-    plugins: [answerUpstreamFailures(settings)],
-  });
   // The proxy answers its own failures (see below); a rejection would be a bug, and goes to `next`.
   return (req, res, next) => {
+    const proxy = (hasUndeclaredLength(req) ? counted : plain)[turn]!;
+    turn = (turn + 1) % targets.length;
     proxy(req, res, next).catch(next);
   };
 }

@@ -3,7 +3,7 @@ import type { Agent } from 'node:http';
 import { testLogger } from '@ecom/service-kit/testing';
 import { createApp, type GatewayApp } from '../../src/app';
 import { loadConfig } from '../../src/config';
-import { createGatewayMetrics, type GatewayMetrics } from '../../src/http/metrics.middleware';
+import { createGatewayMetrics, type GatewayMetrics } from '../../src/http/gateway-metrics';
 import { createUpstreamAgent } from '../../src/upstreams/upstream-agent';
 
 export interface GatewayUnderTest {
