@@ -55,6 +55,6 @@ export function formatSetting(value: unknown): string {
 }
 
 export function formatVerdict(met: boolean | null): string {
-  if (met === null) return 'n/a';
+  if (met === null) return 'not measured';
   return met ? '✓ met' : '✗ missed';
 }

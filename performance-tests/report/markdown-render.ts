@@ -24,7 +24,7 @@ function renderBlock(block: Block): string {
 }
 
 /** Columns padded to one width so the table also reads as plain text; numbers right-aligned. */
-function renderTable(table: Table): string {
+export function renderTable(table: Table): string {
   const cells = [table.columns.map((column) => column.title), ...table.rows].map((row) => row.map(escapeCell));
   const widths = table.columns.map((_, index) => Math.max(3, ...cells.map((row) => row[index]?.length ?? 0)));
   const line = (row: readonly string[]) =>

@@ -8,6 +8,7 @@ import {
   type Table,
   describeMachine,
   tabulateBaselines,
+  tabulateBursts,
   tabulateCapacity,
   tabulateGoals,
   tabulateSettings,
@@ -39,12 +40,14 @@ export function buildReportDocument(result: RunResult, plots: readonly Plot[]): 
   return [
     { kind: 'heading', level: 1, text: titleOfReport(result) },
     { kind: 'paragraph', text: summarizeRun(result) },
+    ...(result.command ? [{ kind: 'paragraph' as const, text: `Command: \`${result.command}\`` }] : []),
     ...section('Machine', [{ kind: 'list', items: describeMachine(result.machine) }]),
     ...tableSection('Settings', tabulateSettings(result.settings)),
     ...tableSection('Goals', tabulateGoals(result.goals)),
     ...section('Steps', describeSteps(result.steps)),
     ...tableSection('Capacity', tabulateCapacity(result.capacity ?? [])),
     ...tableSection('Baselines', tabulateBaselines(result.baselines)),
+    ...(result.syncBurst ? tableSection('Sync bursts', tabulateBursts(result.syncBurst)) : []),
     ...section('Notes', result.notes.length > 0 ? [{ kind: 'list', items: result.notes }] : []),
     ...section(
       'Plots',

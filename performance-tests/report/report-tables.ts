@@ -9,7 +9,7 @@ import {
   formatSetting,
   formatVerdict,
 } from './figure-format';
-import type { RunResult, StepResult } from './result.schema';
+import type { MachineLoad, RunResult, StepResult, SyncBurst } from './result.schema';
 
 export interface Table {
   readonly columns: readonly { readonly title: string; readonly numeric: boolean }[];
@@ -95,9 +95,49 @@ export function describeMachine(machine: RunResult['machine']): string[] {
     `${machine.cpus} CPUs: ${machine.cpuModel}`,
     `${formatNumber(machine.memoryGiB, Number.isInteger(machine.memoryGiB) ? 0 : 1)} GiB memory`,
     `Node ${machine.node}`,
-    ...(machine.k6 ? [`k6 ${machine.k6}`] : []),
+    ...(machine.k6 ? [machine.k6.startsWith('k6') ? machine.k6 : `k6 ${machine.k6}`] : []),
     ...(machine.os ? [machine.os] : []),
+    ...(machine.loadBefore ? [`before the run: ${describeLoad(machine.loadBefore)}`] : []),
+    ...(machine.loadAfter ? [`after the run: ${describeLoad(machine.loadAfter)}`] : []),
   ];
+}
+
+function describeLoad(load: MachineLoad): string {
+  const busy = load.busy.map((entry) => `${entry.command} ${entry.cpuPercent}%`).join(', ');
+  return `load average ${load.loadAverage.join(' / ')}; busy: ${busy || 'nothing'}`;
+}
+
+/** One row per burst of sync orders, then their total. */
+export function tabulateBursts(burst: SyncBurst): Table {
+  const share = (created: number, sent: number) => (sent === 0 ? ABSENT : formatPercent(created / sent));
+  const [sent, created] = [
+    burst.rounds.reduce((sum, round) => sum + round.sent, 0),
+    burst.rounds.reduce((sum, round) => sum + round.createdWithin, 0),
+  ];
+  return {
+    columns: [
+      ...textColumns('burst'),
+      ...['sent', `201 within ${burst.withinMs} ms`, 'share'].map((title) => ({ title, numeric: true })),
+      ...textColumns('statuses'),
+      ...['p50 ms', 'p99 ms', 'max ms', 'all sent within ms'].map((title) => ({ title, numeric: true })),
+    ],
+    rows: [
+      ...burst.rounds.map((round, index) => [
+        String(index + 1),
+        formatNumber(round.sent),
+        formatNumber(round.createdWithin),
+        share(round.createdWithin, round.sent),
+        Object.entries(round.statuses)
+          .map(([status, count]) => `${count} × ${status}`)
+          .join(', '),
+        formatMs(round.latencyMs.p50),
+        formatMs(round.latencyMs.p99),
+        formatMs(round.latencyMs.max),
+        formatMs(round.sendSpreadMs),
+      ]),
+      ['total', formatNumber(sent), formatNumber(created), share(created, sent), '', '', '', '', ''],
+    ],
+  };
 }
 
 function textColumns(...titles: string[]): Table['columns'] {

@@ -66,6 +66,20 @@ export const baselineSchema = z.object({
   ratio: z.object({ to: z.string().min(1), value: z.number() }).optional(),
 });
 
+/** One input of a goal's figure (e.g. the sync capacity of a ratio); null: not measured. */
+export const goalInputSchema = z.object({ name: z.string().min(1), value: z.number().nullable(), unit: z.string() });
+
+/** A goal stated as a figure against a bound (capacity runs: the goals of issue 16). */
+export const goalFigureSchema = z.object({
+  /** null: not measured in this run (an input is missing). */
+  value: z.number().nullable(),
+  /** '×' for a ratio, '%', 'µs', … */
+  unit: z.string(),
+  bound: z.object({ op: z.enum(['≥', '≤']), value: z.number() }),
+  /** What the figure is computed from: a ratio's numerator and denominator, a share's counts. */
+  inputs: z.array(goalInputSchema),
+});
+
 export const goalSchema = z.object({
   name: z.string().min(1),
   target: z.string(),
@@ -73,6 +87,33 @@ export const goalSchema = z.object({
   /** null: not measured in this run. */
   met: z.boolean().nullable(),
   note: z.string().optional(),
+  figure: goalFigureSchema.optional(),
+});
+
+/** The 1-minute, 5-minute and 15-minute load averages, and the processes busy on the CPU then. */
+export const machineLoadSchema = z.object({
+  loadAverage: z.array(z.number().nonnegative()).length(3),
+  /** Processes using ≥ 10 % of a core over one second, busiest first (Linux only; empty elsewhere). */
+  busy: z.array(z.object({ pid: count, command: z.string(), cpuPercent: z.number().nonnegative() })),
+});
+
+/** One burst of sync orders sent together: how many, how answered, how fast. */
+export const burstRoundSchema = z.object({
+  sent: count,
+  /** Answered 201 within `withinMs` of being sent. */
+  createdWithin: count,
+  statuses: z.record(z.string().regex(/^\d{1,3}$/), count),
+  latencyMs: z.object({ p50: milliseconds, p99: milliseconds, max: milliseconds }),
+  /** From the first request written to the last: how close to "at the same moment" they left. */
+  sendSpreadMs: milliseconds,
+  /** Connections open before the burst (one per request when every request had its own). */
+  connections: count,
+});
+
+export const syncBurstSchema = z.object({
+  ordersPerBurst: count,
+  withinMs: milliseconds,
+  rounds: z.array(burstRoundSchema),
 });
 
 export const scenarioSchema = z.enum(['smoke', 'compare', 'capacity', 'spike', 'soak']);
@@ -89,7 +130,12 @@ export const runResultSchema = z.object({
     node: z.string(),
     k6: z.string().optional(),
     os: z.string().optional(),
+    /** Before the system was started, and after the run. */
+    loadBefore: machineLoadSchema.optional(),
+    loadAfter: machineLoadSchema.optional(),
   }),
+  /** The command that made this run, with the settings given in the environment. */
+  command: z.string().optional(),
   /** Data set, step length, SLO, … */
   settings: z.record(z.string(), z.unknown()),
   steps: z.array(stepResultSchema),
@@ -100,6 +146,8 @@ export const runResultSchema = z.object({
   }),
   capacity: z.array(z.object({ mode: modeSchema, maxRps: z.number().nonnegative(), slo: z.string() })).optional(),
   baselines: z.array(baselineSchema),
+  /** Capacity runs: bursts of sync orders sent at the same moment. */
+  syncBurst: syncBurstSchema.optional(),
   goals: z.array(goalSchema),
   notes: z.array(z.string()),
   /** Relative to the result folder. */
@@ -116,6 +164,10 @@ export type StepResult = z.infer<typeof stepResultSchema>;
 export type SeriesPoint = z.infer<typeof seriesPointSchema>;
 export type Baseline = z.infer<typeof baselineSchema>;
 export type Goal = z.infer<typeof goalSchema>;
+export type GoalFigure = z.infer<typeof goalFigureSchema>;
+export type MachineLoad = z.infer<typeof machineLoadSchema>;
+export type BurstRound = z.infer<typeof burstRoundSchema>;
+export type SyncBurst = z.infer<typeof syncBurstSchema>;
 export type Scenario = z.infer<typeof scenarioSchema>;
 export type RunResult = z.infer<typeof runResultSchema>;
 

@@ -1,285 +1,180 @@
 /**
- * capacity: per mode, the highest offered rate that holds the SLO, found by stepping up (×2) and
- * bisecting between the last rate that held and the first that did not; one short k6 run per
- * probe. Then the worker's drain rate and the baselines of the same run, and the goals.
+ * capacity: per mode, the highest offered rate that holds the SLO (capacity-search.ts); then bursts
+ * of sync orders, the worker's drain rate, the baselines of the same run (closed loops, the
+ * database ceiling, the plain commit loop, Kafka), the gateway's own CPU (perf:gateway), and the
+ * goals of issue 16 computed from all of them (capacity-goals.ts).
  */
-import type { Baseline, Goal, StepResult } from '../report/result.schema';
-import { createDatabase } from '@ecom/service-kit/db';
-import { measureDatabaseCeiling, measureKafkaCeiling } from './ceilings';
-import type { K6Step } from './k6';
-import { DEFAULT_SLO, describeSlo, goal, heldSlo, ratio, type Slo } from './result-builder';
-import {
-  awaitDrained,
-  env,
-  runK6Step,
-  stepResults,
-  withWorkerPaused,
-  type RunContext,
-  type ScenarioOutcome,
-} from './run-context';
-
-interface Search {
-  readonly mode: string;
-  readonly slo: Slo;
-  readonly maxRps: number;
-  readonly probes: K6Step[];
-}
+import type { StepResult } from '../report/result.schema';
+import { measureBaselines, type MeasuredBaselines } from './baselines';
+import { computeCapacityGoals, describeShedding } from './capacity-goals';
+import { searchCapacity, type Search, type SearchTarget } from './capacity-search';
+import { measureGatewayCpu, type GatewayCpu } from './gateway-cpu';
+import { DEFAULT_SLO, describeSlo, heldSlo, type Slo } from './result-builder';
+import { awaitDrained, env, runK6Step, withWorkerPaused, type RunContext, type ScenarioOutcome } from './run-context';
+import { runSyncBursts } from './sync-burst';
+import { drainAsBaseline, measureDrain } from './worker-drain';
 
 const settings = () => ({
-  modes: env('CAPACITY_MODES', 'sync,async,noop-202,bare-http'),
+  modes: env('CAPACITY_MODES', 'sync,async,async-sustained,noop-202,bare-http'),
   startRate: Number(env('CAPACITY_START_RATE', '25')),
   maxRate: Number(env('CAPACITY_MAX_RATE', '4000')),
   bisections: Number(env('CAPACITY_BISECTIONS', '3')),
   probeSeconds: Number(env('CAPACITY_PROBE_SECONDS', '10')),
+  confirmFirstMiss: env('CAPACITY_CONFIRM_MISS', 'on') !== 'off',
+  /** Share of the sustained steps' async orders followed to their final status. */
+  e2eSample: Number(env('CAPACITY_E2E_SAMPLE', '0.1')),
+  burst: {
+    orders: Number(env('SYNC_BURST_ORDERS', '75')),
+    rounds: Number(env('SYNC_BURST_ROUNDS', '3')),
+    pauseSeconds: Number(env('SYNC_BURST_PAUSE_SECONDS', '5')),
+    withinMs: 1000,
+    timeoutMs: 10_000,
+  },
+  drainOrders: Number(env('BURST_ORDERS', '3000')),
+  /** A first, unrecorded k6 run of sync and async orders (JIT, pools, connections), seconds; 0: none. */
+  warmupSeconds: Number(env('CAPACITY_WARMUP_SECONDS', '10')),
+  /** 'off' skips `npm run perf:gateway` (its goal is then not measured). */
+  gatewayBenchmark: env('CAPACITY_GATEWAY', 'on') !== 'off',
 });
+
+/** Async with the worker running: acceptance as DEFAULT_SLO, and the orders placed in time. */
+const SUSTAINED_SLO: Slo = Object.freeze({ ...DEFAULT_SLO, e2eP99Ms: 1000, maxDrainS: 5 });
+
+const PHASES = [
+  'warm-up: sync and async orders, not recorded',
+  'acceptance capacities, worker paused',
+  'sync capacity',
+  'sustained async capacity, worker running',
+  'sync bursts',
+  'worker drain',
+  'baselines',
+  "gateway's own CPU (npm run perf:gateway)",
+] as const;
 
 export async function runCapacity(ctx: RunContext): Promise<ScenarioOutcome> {
   const s = settings();
-  const steps: StepResult[] = [];
-  const searches: Search[] = [];
-  // The async efficiency goal's own latency bound.
-  const strict: Slo = { ...DEFAULT_SLO, p99Ms: Number(env('GOAL_ASYNC_P99_MS', '50')) };
-  const modes = s.modes.split(',');
-  const search = async (mode: string, slo: Slo) => {
-    const found = await searchCapacity(ctx, mode, slo, steps);
-    searches.push(found);
-    ctx.say(`capacity of ${mode} at ${describeSlo(slo)}: ${found.maxRps}/s`);
-  };
-  // Acceptance without the worker competing for the CPU (see withWorkerPaused), then sync.
-  await withWorkerPaused(ctx, async () => {
-    for (const mode of modes.filter((m) => m !== 'sync' && m !== 'sync-direct')) await search(mode, DEFAULT_SLO);
-    for (const mode of ['async', 'noop-202'].filter((m) => modes.includes(m))) await search(mode, strict);
+  const phase = phasePrinter(ctx);
+  phase(PHASES[0]);
+  await warmUp(ctx, s.warmupSeconds);
+  const { searches, steps } = await searchEveryMode(ctx, s, phase);
+  phase(PHASES[4]);
+  const syncBurst = await runSyncBursts(ctx, s.burst);
+  phase(PHASES[5]);
+  const drain = ctx.system ? await measureDrain(ctx, s.drainOrders) : undefined;
+  phase(PHASES[6]);
+  const measured = ctx.system ? await measureBaselines(ctx) : undefined;
+  phase(PHASES[7]);
+  const gateway = await measureGateway(ctx, s.gatewayBenchmark);
+  const capacityOf = (mode: string) => searches.find((found) => found.mode === mode)?.maxRps;
+  const goals = computeCapacityGoals({
+    syncCapacity: capacityOf('sync'),
+    asyncAcceptance: capacityOf('async'),
+    asyncSustained: capacityOf('async-sustained'),
+    workerDrain: drain?.perSecond,
+    syncBursts: syncBurst?.rounds,
+    gatewayOwnCpuUs: gateway.ownCpuUsAboveLibrary,
+    ...figuresOfBaselines(measured),
   });
-  for (const mode of modes.filter((m) => m === 'sync' || m === 'sync-direct')) await search(mode, DEFAULT_SLO);
-  const drain = ctx.system ? await measureDrain(ctx) : undefined;
-  const baselines = ctx.system ? await measureBaselines(ctx) : { baselines: [], goals: [] };
-  const capacity = searches.map((search) => ({
-    mode: search.mode,
-    maxRps: search.maxRps,
-    slo: describeSlo(search.slo),
-  }));
-  const drainBaseline: Baseline[] = drain ? [drainAsBaseline(drain, searches)] : [];
   return {
     steps,
-    settings: { ...s, slo: describeSlo(DEFAULT_SLO), strictSlo: describeSlo(strict), dataset: ctx.k6Env['DATASET'] },
-    capacity,
-    baselines: [...drainBaseline, ...baselines.baselines],
-    goals: [...capacityGoals(searches, drain), ...baselines.goals],
-    notes: [`probes: ${steps.length} k6 runs of ${s.probeSeconds} s each`],
+    settings: {
+      ...s,
+      slo: describeSlo(DEFAULT_SLO),
+      sustainedSlo: describeSlo(SUSTAINED_SLO),
+      dataset: ctx.k6Env['DATASET'],
+    },
+    capacity: searches.map((found) => ({ mode: found.mode, maxRps: found.maxRps, slo: describeSlo(found.slo) })),
+    baselines: [...(drain ? [drainAsBaseline(drain, capacityOf('async'))] : []), ...(measured?.baselines ?? [])],
+    ...(syncBurst && { syncBurst }),
+    goals,
+    notes: notesOf(s.probeSeconds, steps.length, searches, gateway),
   };
 }
 
-async function searchCapacity(ctx: RunContext, mode: string, slo: Slo, steps: StepResult[]): Promise<Search> {
-  const s = settings();
-  const probes: K6Step[] = [];
-  const probe = async (rate: number) => {
-    const outcome = await runK6Step(
-      ctx,
-      `capacity-${mode}-p${slo.p99Ms}-${rate}`,
-      {
-        SCENARIO: 'capacity',
-        MODES: mode,
-        RATES: String(rate),
-        STEP_SECONDS: String(s.probeSeconds),
-        GAP_SECONDS: '0',
-        // Acceptance is what is measured; following orders to the end would add load (and with
-        // the worker paused, polls that never end). End-to-end latency is the compare scenario's.
-        E2E_SAMPLE: '0',
-      },
-      false,
-    );
-    await awaitDrained(ctx);
-    steps.push(...stepResults(ctx, outcome, slo));
-    probes.push(...outcome.steps);
-    const step = outcome.steps[0];
-    const held = step !== undefined && heldSlo(step, slo);
-    ctx.say(
-      `${mode} @ ${rate}/s: p99 ${step?.latencyMs?.p99 ?? '-'} ms, errors ${((step?.errorRate ?? 1) * 100).toFixed(2)}%, dropped ${step?.droppedIterations ?? '-'} → ${held ? 'held' : 'missed'}`,
-    );
-    return held;
-  };
-  let held = 0;
-  let missed: number | undefined;
-  for (let rate = s.startRate; rate <= s.maxRate; rate *= 2) {
-    if (!(await probe(rate))) {
-      missed = rate;
-      break;
-    }
-    held = rate;
-  }
-  for (
-    let round = 0;
-    missed !== undefined && round < s.bisections && missed - held > Math.max(2, held * 0.05);
-    round += 1
-  ) {
-    const middle = Math.round((held + missed) / 2);
-    if (await probe(middle)) held = middle;
-    else missed = middle;
-  }
-  return { mode, slo, maxRps: held, probes };
-}
-
-interface Drain {
-  readonly orders: number;
-  readonly seconds: number;
-  readonly perSecond: number;
-}
-
-/**
- * Stops the worker, fills its backlog with a burst of async orders, restarts it and times the
- * drain from the orders themselves: how many it placed, between the first and the last one's
- * `created_at` (the lag alone moves in steps, with the worker's offset commits).
- */
-async function measureDrain(ctx: RunContext): Promise<Drain | undefined> {
-  const system = ctx.system!;
-  const orders = Number(env('BURST_ORDERS', '3000'));
-  ctx.say(`drain: worker stopped, sending ${orders} async orders`);
-  await system.stopWorker();
-  await runK6Step(ctx, 'drain-burst', { SCENARIO: 'burst', BURST_ORDERS: String(orders), E2E_SAMPLE: '0' }, false);
-  const restartedAt = new Date();
-  await system.restartWorker();
-  const readyAfterS = (Date.now() - restartedAt.getTime()) / 1000;
-  await awaitDrained(ctx, 600_000);
-  const db = createDatabase(system.databases.order);
-  try {
-    const row = (await db('orders')
-      .where('created_at', '>=', restartedAt)
-      .first(db.raw('count(*) as n'), db.raw('min(created_at) as first'), db.raw('max(created_at) as last'))) as
-      { n: number; first: Date | null; last: Date | null } | undefined;
-    if (!row?.first || !row.last || Number(row.n) === 0) return undefined;
-    const seconds = Math.max(0.001, (row.last.getTime() - row.first.getTime()) / 1000);
-    ctx.say(
-      `drain: ${row.n} orders placed in ${seconds.toFixed(1)} s (worker ready after ${readyAfterS.toFixed(1)} s)`,
-    );
-    return { orders: Number(row.n), seconds, perSecond: Math.round(Number(row.n) / seconds) };
-  } finally {
-    await db.destroy();
-  }
-}
-
-function drainAsBaseline(drain: Drain, searches: readonly Search[]): Baseline {
-  const sync = searches.find((s) => s.mode === 'sync' && s.slo === DEFAULT_SLO);
-  return {
-    name: 'worker drain rate',
-    description: `${drain.orders} queued async orders placed in ${drain.seconds.toFixed(1)} s by one worker process (first to last order placed)`,
-    value: drain.perSecond,
-    unit: 'orders/s',
-    ...(sync && sync.maxRps > 0 && { ratio: { to: 'sync capacity', value: ratio(drain.perSecond, sync.maxRps) } }),
-  };
-}
-
-function capacityGoals(searches: readonly Search[], drain: Drain | undefined): Goal[] {
-  const find = (mode: string, p99: number) => searches.find((s) => s.mode === mode && s.slo.p99Ms === p99);
-  const goals: Goal[] = [];
-  const [async50, noop50, sync] = [find('async', 50), find('noop-202', 50), find('sync', DEFAULT_SLO.p99Ms)];
-  if (async50 && noop50) {
-    const r = ratio(async50.maxRps, noop50.maxRps);
-    goals.push(
-      goal(
-        'async efficiency',
-        '≥ 0.70 × the no-op 202 behind the gateway, at p99 ≤ 50 ms',
-        `${async50.maxRps}/s vs ${noop50.maxRps}/s = ${r}×`,
-        r >= 0.7,
-      ),
-    );
-  }
-  if (drain && sync) {
-    const r = ratio(drain.perSecond, sync.maxRps);
-    goals.push(
-      goal('worker drain', '≥ 2 × the sync capacity', `${drain.perSecond}/s vs ${sync.maxRps}/s = ${r}×`, r >= 2),
-    );
-  }
-  if (sync) goals.push(sheddingGoal(sync));
-  return goals;
-}
-
-/** Above capacity, sync should answer 503 with Retry-After, not time out or fail otherwise. */
-function sheddingGoal(sync: Search): Goal {
-  const over = sync.probes.filter((step) => !heldSlo(step, sync.slo));
-  const total = (key: 'unavailable' | 'noResponse' | 'failed' | 'unavailableWithoutRetryAfter') =>
-    over.reduce((sum, step) => sum + (step.counts[key] ?? 0), 0);
-  const [shed, noRetryAfter, timeouts, other] = [
-    total('unavailable'),
-    total('unavailableWithoutRetryAfter'),
-    total('noResponse'),
-    total('failed'),
-  ];
-  const measured = `over capacity (${over.map((step) => `${step.offeredRps}/s`).join(', ') || 'not reached'}): ${shed} × 503 (${noRetryAfter} without Retry-After), ${timeouts} without a response, ${other} other errors`;
-  // Not exercised when nothing above capacity failed at all (it was only slower).
-  const failures = shed + timeouts + other;
-  const met = failures === 0 ? null : noRetryAfter === 0 && timeouts === 0 && other === 0;
-  return goal('sync sheds load', 'above capacity: 503 with Retry-After, no timeouts or other 5xx', measured, met);
-}
-
-/**
- * Every target at the same concurrency (closed loop), beside the database's and Kafka's own
- * ceilings: what the gateway, the services and the infrastructure can do on this machine.
- */
-export async function measureBaselines(ctx: RunContext): Promise<{ baselines: Baseline[]; goals: Goal[] }> {
-  const system = ctx.system!;
-  const vus = Number(env('SATURATE_VUS', '32'));
-  const seconds = env('SATURATE_SECONDS', '10');
-  const modes = 'bare-http,noop-202,async,async-direct,sync,sync-direct';
-  ctx.say(`baselines: ${modes} with ${vus} clients each, then the database and Kafka ceilings`);
-  // Closed loops: no end-to-end polling here, a polling client would not be sending orders.
-  const saturate = (name: string, group: string) =>
-    runK6Step(
-      ctx,
-      name,
-      {
-        SCENARIO: 'saturate',
-        MODES: group,
-        SATURATE_VUS: String(vus),
-        STEP_SECONDS: seconds,
-        GAP_SECONDS: '2',
-        E2E_SAMPLE: '0',
-      },
-      false,
-    );
-  const accepting = await withWorkerPaused(ctx, () =>
-    saturate('baselines-accept', 'bare-http,noop-202,async,async-direct'),
-  );
-  const placing = await saturate('baselines-sync', 'sync,sync-direct');
-  const outcome = { steps: [...accepting.steps, ...placing.steps] };
-  const rate = (mode: string) => outcome.steps.find((step) => step.mode === mode)?.achievedRps ?? 0;
-  const productIds = JSON.parse(ctx.k6Env['PRODUCT_IDS'] ?? '[]') as number[];
-  const database = await measureDatabaseCeiling(system.databases, productIds, vus, Number(seconds));
-  const kafka = await measureKafkaCeiling(system.brokers, system.topics.producerCeiling);
-  const saturated = (mode: string, description: string, to?: [string, number]): Baseline => ({
-    name: `${mode}, ${vus} clients`,
-    description,
-    value: rate(mode),
-    unit: 'req/s',
-    ...(to && { ratio: { to: to[0], value: ratio(rate(mode), to[1]) } }),
+/** Acceptance with the worker paused (it would take the CPU from what is measured), then sync, then async sustained. */
+async function searchEveryMode(
+  ctx: RunContext,
+  s: ReturnType<typeof settings>,
+  phase: ReturnType<typeof phasePrinter>,
+) {
+  const steps: StepResult[] = [];
+  const searches: Search[] = [];
+  const search = async (target: SearchTarget) => void searches.push(await searchCapacity(ctx, target, s, steps));
+  const modes = s.modes.split(',').map((mode) => mode.trim());
+  phase(PHASES[1]);
+  await withWorkerPaused(ctx, async () => {
+    for (const mode of modes.filter(isAcceptance)) await search(acceptanceTarget(mode));
   });
-  const baselines: Baseline[] = [
-    saturated('bare-http', 'a bare node:http server answering 202 (the HTTP ceiling of this machine)'),
-    saturated('noop-202', 'the same no-op 202 server behind a gateway', ['bare-http', rate('bare-http')]),
-    saturated('async', 'POST /orders/async through the gateway', ['noop-202', rate('noop-202')]),
-    saturated('async-direct', 'POST /orders/async to the order service directly', ['async', rate('async')]),
-    saturated('sync', 'POST /orders through the gateway', ['database ceiling', database.perSecond]),
-    saturated('sync-direct', 'POST /orders to the order service directly', ['sync', rate('sync')]),
-    {
-      name: `database ceiling, ${vus} loops`,
-      description: `the sync order's reservation and order transactions in-process, no HTTP (p50 ${database.p50Ms} ms, p99 ${database.p99Ms} ms)`,
-      value: database.perSecond,
-      unit: 'orders/s',
-    },
-    {
-      name: 'Kafka producer ceiling',
-      description: `Kafka's ProducerPerformance, ${kafka.records} × 300 B, acks=all, idempotent (p50 ${kafka.p50Ms} ms, p99 ${kafka.p99Ms} ms)`,
-      value: kafka.perSecond,
-      unit: 'records/s',
-    },
+  phase(PHASES[2]);
+  for (const mode of modes.filter((mode) => mode.startsWith('sync'))) await search(acceptanceTarget(mode));
+  phase(PHASES[3]);
+  if (modes.includes('async-sustained'))
+    await search({ name: 'async-sustained', k6Mode: 'async', slo: SUSTAINED_SLO, e2eSample: s.e2eSample });
+  return { searches, steps };
+}
+
+/**
+ * Sync and async orders at a modest rate, the worker running, recorded nowhere: the first probe
+ * would otherwise pay for cold code, pools and connections (it also seeds the data set).
+ */
+async function warmUp(ctx: RunContext, seconds: number): Promise<void> {
+  if (seconds <= 0) return;
+  const env = {
+    SCENARIO: 'capacity',
+    MODES: 'sync,async',
+    RATES: '25',
+    STEP_SECONDS: String(seconds),
+    GAP_SECONDS: '0',
+  };
+  await runK6Step(ctx, 'warm-up', { ...env, E2E_SAMPLE: '0' }, false);
+  await awaitDrained(ctx);
+}
+
+const isAcceptance = (mode: string) => !mode.startsWith('sync') && mode !== 'async-sustained';
+
+const acceptanceTarget = (mode: string): SearchTarget => ({ name: mode, k6Mode: mode, slo: DEFAULT_SLO, e2eSample: 0 });
+
+function figuresOfBaselines(measured: MeasuredBaselines | undefined) {
+  if (!measured) return {};
+  return {
+    databaseCeiling: measured.database.perSecond,
+    commitLoop: measured.commitLoop.perSecond,
+    asyncGateway32: measured.rates['async'],
+    asyncDirect32: measured.rates['async-direct'],
+  };
+}
+
+async function measureGateway(ctx: RunContext, enabled: boolean): Promise<GatewayCpu> {
+  if (!ctx.system) return { ownCpuUsAboveLibrary: undefined, why: 'not measured against a remote BASE_URL' };
+  if (!enabled) return { ownCpuUsAboveLibrary: undefined, why: 'skipped (CAPACITY_GATEWAY=off)' };
+  const gateway = await measureGatewayCpu({
+    dir: `${ctx.dir}/gateway`,
+    say: ctx.say,
+    env: { ROUNDS: '1', DURATION_SECONDS: '5', WARMUP_SECONDS: '2' },
+    timeoutMs: 600_000,
+  });
+  ctx.say(
+    gateway.ownCpuUsAboveLibrary === undefined
+      ? `gateway: not measured: ${gateway.why}`
+      : `gateway: own CPU ${gateway.ownCpuUsAboveLibrary} µs per request above bare http-proxy-middleware`,
+  );
+  return gateway;
+}
+
+function notesOf(probeSeconds: number, probes: number, searches: readonly Search[], gateway: GatewayCpu): string[] {
+  const sync = searches.find((found) => found.mode === 'sync');
+  return [
+    `probes: ${probes} k6 runs of ${probeSeconds} s each`,
+    ...(sync ? [describeShedding(sync.probes.filter((step) => !heldSlo(step, sync.slo)))] : []),
+    ...(gateway.why ? [`gateway's own CPU: ${gateway.why}`] : []),
   ];
-  const syncShare = ratio(rate('sync'), database.perSecond);
-  const goals = [
-    goal(
-      'sync efficiency',
-      '≥ 0.50 × the database ceiling at the same concurrency',
-      `${rate('sync')}/s vs ${database.perSecond}/s = ${syncShare}×`,
-      syncShare >= 0.5,
-    ),
-  ];
-  return { baselines, goals };
+}
+
+/** Prints `phase k/n: name` with the time into the run, so a long run shows where it is. */
+function phasePrinter(ctx: RunContext): (name: (typeof PHASES)[number]) => void {
+  return (name) => {
+    const seconds = Math.round((Date.now() - ctx.startedAt) / 1000);
+    const clock = `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
+    ctx.say(`── phase ${PHASES.indexOf(name) + 1}/${PHASES.length}: ${name} (${clock} into the run)`);
+  };
 }

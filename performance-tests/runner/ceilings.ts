@@ -1,8 +1,11 @@
 /**
  * The ceilings the system's figures are put beside, measured in the same run on the same machine:
  * - the database: the very reservation and order transactions of a sync order (the product
- *   service's reserveStock use case inside the order service's placeSyncOrder), called in-process in
- *   a tight closed loop at the same concurrency as the sync saturation step; no HTTP, no Kafka.
+ *   service's reserveStock use case inside the order service's placeSyncOrder), with k6's order
+ *   mix (order-mix.ts), called in-process in a tight closed loop at the same concurrency as the
+ *   sync saturation step; no HTTP, no Kafka.
+ * - the plain commit loop: as many loops on the same MariaDB, each an INSERT of a small row in
+ *   autocommit (one durable commit each): what the server commits per second, before any logic.
  * - the broker: Kafka's own ProducerPerformance tool from the broker's jars (acks=all, as ours).
  */
 import { createDatabase, type DatabaseSettings } from '@ecom/service-kit/db';
@@ -13,15 +16,12 @@ import {
   type SyncPlacementDependencies,
 } from '@ecom/order-service/bench';
 import { createUnitOfWork as productUnitOfWork, reserveStock } from '@ecom/product-service/bench';
+import { runClosedLoop, type Throughput } from './closed-loop';
 import { ROOT } from './local-system';
+import { drawOrderBody, readOrderMix, type OrderItem as RequestedItem } from './order-mix';
 import { runCommand } from './processes';
 
-export interface Throughput {
-  readonly perSecond: number;
-  readonly operations: number;
-  readonly p50Ms: number;
-  readonly p99Ms: number;
-}
+export type { Throughput } from './closed-loop';
 
 /** Sync orders' database work alone, `concurrency` loops for `seconds`, on the perf databases. */
 export async function measureDatabaseCeiling(
@@ -33,49 +33,77 @@ export async function measureDatabaseCeiling(
   const productDb = createDatabase(databases.product);
   const orderDb = createDatabase(databases.order);
   const reservations = productUnitOfWork(productDb);
+  const reserve = async (orderId: string, items: readonly RequestedItem[]) =>
+    (await reserveStock(reservations, orderId, items)).reservation;
+  // Not annotated, so it fits the order service's port with or without members the sync path never calls.
+  const stock = {
+    reserve,
+    reserveMany: (orders: readonly { order_id: string; items: readonly RequestedItem[] }[]) =>
+      Promise.all(
+        orders.map(async (order) => ({
+          order_id: order.order_id,
+          reservation: await reserve(order.order_id, order.items),
+        })),
+      ),
+    release: async () => ({ items: [] }),
+    // In-process: a failed reservation rolled back with its transaction, nothing to undo.
+    mayHaveReserved: () => false,
+  };
   const deps: SyncPlacementDependencies = {
     unitOfWork: orderUnitOfWork(orderDb),
     intents: new PlacementIntentRepository(orderDb), // the durable intent is part of a sync order's work
-    stock: {
-      reserve: async (orderId, items) => (await reserveStock(reservations, orderId, items)).reservation,
-      release: async () => ({ items: [] }),
-      // In-process: a failed reservation rolled back with its transaction, nothing to undo.
-      mayHaveReserved: () => false,
-    },
+    stock,
   };
+  const mix = readOrderMix();
   try {
-    return await closedLoop(concurrency, seconds, async () => {
-      const items = [{ product_id: productIds[Math.floor(Math.random() * productIds.length)]!, quantity: 1 }];
-      await placeSyncOrder(deps, { user_id: 1, items });
-    });
+    return await runClosedLoop(concurrency, seconds, () => placeSyncOrder(deps, drawOrderBody(mix, productIds)));
   } finally {
     await Promise.all([productDb.destroy(), orderDb.destroy()]);
   }
 }
 
-async function closedLoop(concurrency: number, seconds: number, operation: () => Promise<void>): Promise<Throughput> {
-  const latencies: number[] = [];
-  const deadline = performance.now() + seconds * 1000;
-  const startedAt = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (performance.now() < deadline) {
-        const at = performance.now();
-        await operation();
-        latencies.push(performance.now() - at);
-      }
-    }),
-  );
-  const elapsed = (performance.now() - startedAt) / 1000;
-  latencies.sort((a, b) => a - b);
-  const at = (q: number) =>
-    Math.round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]! * 10) / 10;
-  return {
-    perSecond: Math.round(latencies.length / elapsed),
-    operations: latencies.length,
-    p50Ms: at(0.5),
-    p99Ms: at(0.99),
-  };
+export interface CommitLoop extends Throughput {
+  /** The server's durability settings, as it reported them. */
+  readonly flushLogAtTrxCommit: number;
+  readonly syncBinlog: number;
+  /** One per loop. */
+  readonly connections: number;
+}
+
+const COMMIT_LOOP_TABLE = 'perf_commit_loop';
+
+/**
+ * `concurrency` loops, each on its own connection an INSERT of a 32-byte row into a throw-away
+ * table of `database` in autocommit (one durable commit each), for `seconds`: what the server
+ * commits at that concurrency, before any logic. The table is dropped afterwards.
+ */
+export async function measureCommitLoop(
+  database: DatabaseSettings,
+  concurrency: number,
+  seconds: number,
+): Promise<CommitLoop> {
+  const db = createDatabase({ ...database, poolMax: concurrency });
+  try {
+    await db.schema.dropTableIfExists(COMMIT_LOOP_TABLE);
+    await db.schema.createTable(COMMIT_LOOP_TABLE, (table) => {
+      table.bigIncrements('id');
+      table.string('payload', 32).notNullable();
+    });
+    const [rows] = (await db.raw('SELECT @@innodb_flush_log_at_trx_commit AS flush, @@sync_binlog AS syncBinlog')) as [
+      { flush: number; syncBinlog: number }[],
+    ];
+    const payload = 'x'.repeat(32);
+    const loop = await runClosedLoop(concurrency, seconds, () => db(COMMIT_LOOP_TABLE).insert({ payload }));
+    return {
+      ...loop,
+      flushLogAtTrxCommit: Number(rows[0]?.flush),
+      syncBinlog: Number(rows[0]?.syncBinlog),
+      connections: concurrency,
+    };
+  } finally {
+    await db.schema.dropTableIfExists(COMMIT_LOOP_TABLE).catch(() => undefined);
+    await db.destroy();
+  }
 }
 
 /** Kafka's ProducerPerformance: `records` of `recordBytes` as fast as the broker takes them, acks=all. */

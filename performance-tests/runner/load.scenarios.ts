@@ -1,7 +1,8 @@
 /** The scenarios that are one k6 run each: smoke, compare, spike and soak. */
 import { createDatabase } from '@ecom/service-kit/db';
+import { findStockImbalances } from '@ecom/product-service/bench';
 import type { StepResult } from '../report/result.schema';
-import { measureBaselines } from './capacity.scenario';
+import { measureBaselines } from './baselines';
 import { DEFAULT_SLO, describeSlo, heldSlo } from './result-builder';
 import { awaitDrained, env, runK6Step, stepResults, type RunContext, type ScenarioOutcome } from './run-context';
 
@@ -39,7 +40,7 @@ export async function runCompare(ctx: RunContext): Promise<ScenarioOutcome> {
   return {
     steps,
     settings: { ...settings, slo: describeSlo(DEFAULT_SLO) },
-    ...baselines,
+    ...(baselines && { baselines: baselines.baselines }),
     notes: [...describeCompare(steps), ...(ctx.system ? await describeLedger(ctx) : [])],
   };
 }
@@ -55,7 +56,10 @@ function describeCompare(steps: readonly StepResult[]): string[] {
 /**
  * What the run left in the databases (once the worker drained): orders by mode and final status,
  * so refusals are counted (sync: 409 at once; async: accepted, then `rejected` by the worker), and
- * the lowest stock of any product: oversell protection means it never goes below zero.
+ * the lowest stock of any product: oversell protection means it never goes below zero; and the
+ * oversell check itself: products whose stock plus units held by reservations is not their total
+ * stock (0 when nothing was oversold or lost), and reservations held against orders placed (equal
+ * when every placed order holds its stock exactly once).
  */
 async function describeLedger(ctx: RunContext): Promise<string[]> {
   const { databases } = ctx.system!;
@@ -78,7 +82,14 @@ async function describeLedger(ctx: RunContext): Promise<string[]> {
             .join(', ') || 'none'
         }`,
     );
-    return [`orders stored — ${byMode.join('; ')}; lowest stock of any product: ${stock?.lowest ?? 'n/a'}`];
+    const imbalances = await findStockImbalances(products);
+    const held = (await products('stock_reservations').where({ status: 'reserved' }).count({ n: '*' }).first()) as
+      { n: number } | undefined;
+    const placed = counts.filter((c) => c.status === 'pending').reduce((sum, c) => sum + Number(c.n), 0);
+    return [
+      `orders stored — ${byMode.join('; ')}; lowest stock of any product: ${stock?.lowest ?? 'n/a'}`,
+      `oversell check — products out of balance (stock + held ≠ total): ${imbalances.length}; reservations held: ${Number(held?.n ?? 0)}, orders placed: ${placed}`,
+    ];
   } finally {
     await Promise.all([orders.destroy(), products.destroy()]);
   }

@@ -10,14 +10,16 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { RunResult } from '../report/result.schema';
+import { CAPACITY_SUMMARY_FILE, summarizeCapacityRun } from '../report/capacity-summary';
+import type { MachineLoad, RunResult } from '../report/result.schema';
 import { writeReport } from '../report/write-report';
 import { runCapacity } from './capacity.scenario';
 import { k6Version } from './k6';
 import { runCompare, runSmoke, runSoak, runSpike } from './load.scenarios';
 import { ROOT, startLocalSystem, type LocalSystem } from './local-system';
+import { readMachineLoad } from './machine-load';
 import { clinicWrapper, runProfile } from './profile.scenario';
-import { describeMachine } from './result-builder';
+import { describeCommand, describeMachine } from './result-builder';
 import type { RunContext, ScenarioOutcome } from './run-context';
 import { sampleConsumerLag, sampleMemory } from './samplers';
 
@@ -65,6 +67,8 @@ async function main(): Promise<void> {
   );
   mkdirSync(dir, { recursive: true });
   say(`results: ${dir}`);
+  const loadBefore = await readMachineLoad();
+  say(`load average before: ${loadBefore.loadAverage.join(', ')}${describeBusy(loadBefore)}`);
   const remote = process.env['BASE_URL'];
   const wrap = args.scenario === 'profile' ? clinicWrapper(args.service, args.tool, dir) : undefined;
   const system = remote ? undefined : await startLocalSystem({ dir, say, ...(wrap && { wrap }) });
@@ -74,7 +78,7 @@ async function main(): Promise<void> {
     void (system?.stop() ?? Promise.resolve()).finally(() => process.exit(130));
   });
   try {
-    const ctx = await openContext(dir, startedAt, args, system);
+    const ctx = { ...(await openContext(dir, startedAt, args, system)), loadBefore };
     const outcome =
       args.scenario === 'profile'
         ? await runProfile(ctx, args.service!, args.tool)
@@ -86,6 +90,7 @@ async function main(): Promise<void> {
       say(`profile written under ${dir}/clinic`);
       return;
     }
+    await system?.stop();
     await writeResult(ctx, args.scenario, outcome);
   } finally {
     await system?.stop();
@@ -127,12 +132,19 @@ async function openContext(
 async function writeResult(ctx: RunContext, scenario: ScenarioName, outcome: ScenarioOutcome): Promise<void> {
   const main = ctx.k6Runs.find((name) => name === scenario) ?? ctx.k6Runs[0];
   const throughput = (ctx.lag?.points ?? []).filter((p) => p.series === 'worker consumed/s');
+  const loadAfter = await readMachineLoad();
+  say(`load average after: ${loadAfter.loadAverage.join(', ')}${describeBusy(loadAfter)}`);
   const result: RunResult = {
     scenario,
     startedAt: new Date(ctx.startedAt).toISOString(),
     finishedAt: new Date().toISOString(),
     baseUrl: ctx.baseUrl,
-    machine: describeMachine(await k6Version()),
+    machine: {
+      ...describeMachine(await k6Version()),
+      ...(ctx.loadBefore && { loadBefore: ctx.loadBefore }),
+      loadAfter,
+    },
+    command: describeCommand(process.argv.slice(2)),
     settings: { ...outcome.settings, target: ctx.system ? 'local system started by the runner' : ctx.baseUrl },
     steps: outcome.steps,
     series: {
@@ -142,6 +154,7 @@ async function writeResult(ctx: RunContext, scenario: ScenarioName, outcome: Sce
     },
     ...(outcome.capacity && { capacity: outcome.capacity }),
     baselines: outcome.baselines ?? [],
+    ...(outcome.syncBurst && { syncBurst: outcome.syncBurst }),
     goals: outcome.goals ?? [],
     notes: outcome.notes ?? [],
     files: {
@@ -154,6 +167,19 @@ async function writeResult(ctx: RunContext, scenario: ScenarioName, outcome: Sce
   writeFileSync(path.join(ctx.dir, 'result.json'), JSON.stringify(result, null, 2));
   const report = writeReport(ctx.dir, result);
   say(`wrote result.json, report.md, report.html and ${report.plots.length} plots in ${ctx.dir}`);
+  if (scenario === 'capacity') {
+    const summary = summarizeCapacityRun(result, path.basename(ctx.dir));
+    writeFileSync(path.join(ctx.dir, CAPACITY_SUMMARY_FILE), `${JSON.stringify(summary, null, 2)}\n`);
+    say(`wrote ${CAPACITY_SUMMARY_FILE}; publish it with: npm run perf:publish -- ${path.relative(ROOT, ctx.dir)}`);
+    for (const goal of summary.goals)
+      say(`goal: ${goal.figure}: ${goal.measured} (goal ${goal.goal}) → ${goal.verdict}`);
+  }
+}
+
+function describeBusy(load: MachineLoad): string {
+  return load.busy.length === 0
+    ? ''
+    : `; busy: ${load.busy.map((entry) => `${entry.command} (${entry.cpuPercent}%)`).join(', ')}`;
 }
 
 main().catch((error: unknown) => {

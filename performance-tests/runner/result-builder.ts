@@ -9,6 +9,10 @@ export interface Slo {
   readonly maxErrorRate: number;
   /** Share of the offered iterations k6 may fail to start before the step counts as not held. */
   readonly maxDroppedShare: number;
+  /** Async with the worker running: p99 of the followed orders' end-to-end latency, none left unfinished. */
+  readonly e2eP99Ms?: number;
+  /** Async with the worker running: seconds after the step's end by which the consumer lag is back to 0. */
+  readonly maxDrainS?: number;
 }
 
 /** The SLO of compare, capacity, spike and soak: SLO_P99_MS, SLO_MAX_ERROR_RATE, SLO_MAX_DROPPED_SHARE. */
@@ -19,18 +23,36 @@ export const DEFAULT_SLO: Slo = Object.freeze({
 });
 
 export function describeSlo(slo: Slo): string {
-  return `p99 ≤ ${slo.p99Ms} ms, errors < ${slo.maxErrorRate * 100}%, dropped < ${slo.maxDroppedShare * 100}%`;
+  const parts = [
+    `p99 ≤ ${slo.p99Ms} ms`,
+    `errors < ${slo.maxErrorRate * 100}%`,
+    `dropped < ${slo.maxDroppedShare * 100}%`,
+    ...(slo.e2eP99Ms === undefined ? [] : [`end-to-end p99 ≤ ${slo.e2eP99Ms} ms`]),
+    ...(slo.maxDrainS === undefined ? [] : [`lag back to 0 within ${slo.maxDrainS} s`]),
+  ];
+  return parts.join(', ');
 }
 
-/** Whether a step held the SLO: latency, errors, and k6 keeping up with the offered rate. */
-export function heldSlo(step: K6Step, slo: Slo): boolean {
+/**
+ * Whether a step held the SLO: latency, errors, and k6 keeping up with the offered rate; with the
+ * worker running, also the end-to-end latency of the followed orders and `drainS`, the seconds
+ * from the step's end until the consumer lag was 0 (undefined: it was not).
+ */
+export function heldSlo(step: K6Step, slo: Slo, drainS?: number): boolean {
   const offered = step.offeredRps * step.durationS;
   return (
     step.requests > 0 &&
     (step.latencyMs?.p99 ?? Infinity) <= slo.p99Ms &&
     step.errorRate < slo.maxErrorRate &&
-    step.droppedIterations <= offered * slo.maxDroppedShare
+    step.droppedIterations <= offered * slo.maxDroppedShare &&
+    heldEndToEnd(step, slo) &&
+    (slo.maxDrainS === undefined || (drainS !== undefined && drainS <= slo.maxDrainS))
   );
+}
+
+function heldEndToEnd(step: K6Step, slo: Slo): boolean {
+  if (slo.e2eP99Ms === undefined) return true;
+  return (step.e2eMs?.count ?? 0) > 0 && step.e2eMs!.p99 <= slo.e2eP99Ms && step.notFinal === 0;
 }
 
 const ZERO_LATENCY = { avg: 0, p50: 0, p95: 0, p99: 0, max: 0 };
@@ -60,7 +82,7 @@ export function toStepResult(step: K6Step, offsetS: number, lag: readonly Series
     droppedIterations: step.droppedIterations,
     ...(step.e2eMs && { e2eMs: step.e2eMs }),
     ...(drain !== undefined && { drainS: drain }),
-    ...(slo && { sloMet: heldSlo(step, slo) }),
+    ...(slo && { sloMet: heldSlo(step, slo, drain) }),
   };
 }
 
@@ -80,3 +102,20 @@ export function goal(name: string, target: string, measured: string, met: boolea
 }
 
 export const ratio = (a: number, b: number) => (b > 0 ? Math.round((a / b) * 100) / 100 : 0);
+
+/** Settings read from the environment by the runner or k6 (lib/config.js): named in the run's command. */
+const SETTING_NAMES =
+  /^(CAPACITY_\w+|SLO_\w+|SATURATE_\w+|SYNC_BURST_\w+|BURST_\w+|SPIKE_\w+|SOAK_\w+|PROFILE_\w+|POLL_\w+|E2E_SAMPLE|MAX_VUS|REQUEST_TIMEOUT|MODES|RATES|STEP_SECONDS|GAP_SECONDS|BASELINES|BASE_URL|DATASET|PERF_LOG_LEVEL)$/;
+
+/** e.g. `CAPACITY_PROBE_SECONDS=5 npm run perf -- capacity`: the command that reproduces a run. */
+export function describeCommand(argv: readonly string[], environment: NodeJS.ProcessEnv = process.env): string {
+  const settings = Object.keys(environment)
+    .filter((name) => SETTING_NAMES.test(name) && environment[name] !== '')
+    .sort()
+    .map((name) => `${name}=${quoteForShell(environment[name]!)}`);
+  return [...settings, 'npm run perf --', ...argv.map(quoteForShell)].join(' ');
+}
+
+function quoteForShell(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
+}

@@ -1,5 +1,5 @@
 /** What every scenario of a perf run shares: where results go, the system, the samples, the clock. */
-import type { SeriesPoint, StepResult } from '../report/result.schema';
+import type { Baseline, Goal, MachineLoad, SeriesPoint, StepResult, SyncBurst } from '../report/result.schema';
 import { runK6, type K6Outcome } from './k6';
 import type { LocalSystem } from './local-system';
 import { sleep } from './processes';
@@ -20,6 +20,8 @@ export interface RunContext {
   readonly k6Env: Record<string, string>;
   /** The k6 runs so far, by name: `<name>.k6-steps.raw.json` and `<name>.k6-dashboard.html` in `dir`. */
   readonly k6Runs: string[];
+  /** The machine's load before the system was started. */
+  readonly loadBefore?: MachineLoad;
   /** True while the worker is stopped on purpose (its backlog is then not expected to drain). */
   workerPaused: boolean;
 }
@@ -28,8 +30,9 @@ export interface ScenarioOutcome {
   readonly steps: StepResult[];
   readonly settings: Record<string, unknown>;
   readonly capacity?: { mode: string; maxRps: number; slo: string }[];
-  readonly baselines?: import('../report/result.schema').Baseline[];
-  readonly goals?: import('../report/result.schema').Goal[];
+  readonly baselines?: Baseline[];
+  readonly syncBurst?: SyncBurst;
+  readonly goals?: Goal[];
   readonly notes?: string[];
 }
 

@@ -98,7 +98,7 @@ describe('writeReport on a compare run', () => {
       '',
     ]);
     expect(markdownRow(markdown, 'async backlog drained after the 400/s step')[3]).toBe('✗ missed');
-    expect(markdownRow(markdown, 'no 503 below capacity')[3]).toBe('n/a');
+    expect(markdownRow(markdown, 'no 503 below capacity')[3]).toBe('not measured');
     expect(markdownRow(markdownSection(markdown, 'Capacity'), 'noop-202')).toEqual([
       'noop-202',
       '1,150',

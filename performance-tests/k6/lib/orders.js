@@ -26,17 +26,22 @@ export const asyncNotFinal = new Counter('async_not_final'); // polled until POL
 
 const JSON_HEADERS = { 'Content-Type': 'application/json' };
 
-/** 1–3 lines of random products, quantity 1–2; prices come from the catalogue, never from here. */
+/** The order mix, shared with the runner's database ceiling (runner/order-mix.ts reads the same file). */
+export const ORDER_MIX = JSON.parse(open('./order-mix.json'));
+
+const between = ({ min, max }) => min + Math.floor(Math.random() * (max - min + 1));
+
+/** ORDER_MIX's lines of random products; prices come from the catalogue, never from here. */
 export function orderBody(productIds) {
-  const lines = 1 + Math.floor(Math.random() * 3);
+  const lines = between(ORDER_MIX.lines);
   const items = [];
   for (let index = 0; index < lines; index += 1) {
     items.push({
       product_id: productIds[Math.floor(Math.random() * productIds.length)],
-      quantity: 1 + Math.floor(Math.random() * 2),
+      quantity: between(ORDER_MIX.quantity),
     });
   }
-  return JSON.stringify({ user_id: 1 + Math.floor(Math.random() * 10000), items });
+  return JSON.stringify({ user_id: between(ORDER_MIX.userId), items });
 }
 
 function expectedStatus(mode) {

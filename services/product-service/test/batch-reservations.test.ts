@@ -144,6 +144,29 @@ describe('batch stock reservation (real MySQL)', () => {
     ]);
   });
 
+  it('when the batch names each order’s accepting request, then that order’s stock.reserved events carry it, not the batch call’s', async () => {
+    const product = await createProduct(50);
+    const [first, second] = [randomUUID(), randomUUID()];
+
+    await sut.api
+      .post('/internal/reservations/batch')
+      .set('x-request-id', 'worker-chunk-call')
+      .send({
+        reservations: [
+          { order_id: first, items: [{ product_id: product, quantity: 1 }], request_id: 'accepted-first' },
+          { order_id: second, items: [{ product_id: product, quantity: 1 }] },
+        ],
+      })
+      .expect(200);
+
+    const requestIdOf = async (orderId: string) =>
+      (await sut.db('outbox_events').where({ type: 'stock.reserved' }).select('envelope', 'request_id'))
+        .filter((row) => JSON.parse(row.envelope).payload.order_id === orderId)
+        .map((row) => row.request_id);
+    expect(await requestIdOf(first)).toEqual(['accepted-first']);
+    expect(await requestIdOf(second)).toEqual(['worker-chunk-call']);
+  });
+
   it('when two batches claim the same order ids at once, then each order reserves once and both answers carry the same reservations', async () => {
     const productId = await createProduct(50);
     const orders = Array.from({ length: 5 }, () => ({

@@ -18,6 +18,8 @@ export interface OutgoingEvent {
   readonly topic: string;
   readonly key: string;
   readonly envelope: EventEnvelope;
+  /** The request that caused it, when not the one being served (a batch serves several). */
+  readonly requestId?: string;
 }
 
 export function createEvent(

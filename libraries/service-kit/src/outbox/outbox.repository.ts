@@ -50,7 +50,7 @@ export function outboxInsert(trx: Knex.Transaction | Knex, events: readonly Outg
       message_key: event.key,
       type: event.envelope.type,
       envelope: JSON.stringify(event.envelope),
-      request_id: requestId,
+      request_id: event.requestId ?? requestId,
       occurred_at: new Date(event.envelope.occurred_at),
     })),
   );

@@ -104,7 +104,7 @@ type Attempt =
 async function reserveAll(stock: BatchStockReservations, requests: readonly OrderRequest[]): Promise<Attempt[]> {
   if (requests.length === 0) return [];
   const answers: readonly ReservationAttempt[] = await stock
-    .reserveMany(requests.map(({ order_id, items }) => ({ order_id, items })))
+    .reserveMany(requests.map(({ order_id, items, request_id }) => ({ order_id, items, request_id })))
     .catch((error: unknown) => requests.map(({ order_id }) => ({ order_id, error: asAppError(error) })));
   return requests.map((request, index): Attempt => {
     const answer = answers[index];

@@ -23,6 +23,8 @@ export interface Reservation {
 export interface StockRequest {
   readonly order_id: string;
   readonly items: readonly RequestedItem[];
+  /** The request that accepted the order: its stock events carry it (one batch call serves many). */
+  readonly request_id?: string;
 }
 
 /** What became of one order of `reserveMany`: its reservation, or why it has none. */

@@ -20,6 +20,8 @@ export interface RequestedItem {
 export interface ReservationRequest {
   readonly order_id: string;
   readonly items: readonly RequestedItem[];
+  /** The request that accepted the order (a batch's orders each have theirs), for its events' headers. */
+  readonly request_id?: string;
 }
 
 /**

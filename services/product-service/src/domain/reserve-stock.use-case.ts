@@ -33,7 +33,10 @@ export function reserveStocks(
     const catalogue = productIds.length > 0 ? await products.lockStockAndPrices(productIds) : new Map();
     const allocation = allocateStock(requests, existing, catalogue);
     if (allocation.reservations.length > 0) {
-      const events = allocation.reservations.flatMap(reservedEvents);
+      const requestIds = new Map(requests.map((request) => [orderKey(request.order_id), request.request_id]));
+      const events = allocation.reservations.flatMap((reservation) =>
+        reservedEvents(reservation, requestIds.get(orderKey(reservation.order_id))),
+      );
       await writeReservations({ reservations: allocation.reservations, taken: allocation.taken, events, now });
     }
     return [...allocation.outcomes];
@@ -63,10 +66,11 @@ function productIdsOf(requests: readonly ReservationRequest[]): number[] {
 }
 
 /** One `stock.reserved` per line, as a reservation of one order has always published them. */
-function reservedEvents({ order_id, items }: Reservation): CatalogueEvent[] {
+function reservedEvents({ order_id, items }: Reservation, requestId: string | undefined): CatalogueEvent[] {
   return items.map(({ product_id, quantity }) => ({
     type: 'stock.reserved',
     orderId: order_id,
     line: { product_id, quantity },
+    ...(requestId === undefined ? {} : { requestId }),
   }));
 }

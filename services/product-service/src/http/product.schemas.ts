@@ -112,7 +112,7 @@ export const MAX_BATCH_LINES = 1_000;
 /** `POST /internal/reservations/batch`: orders as the single endpoint takes them, bounded in number and lines. */
 export const batchReservationBody = z.object({
   reservations: z
-    .array(reservationBody)
+    .array(reservationBody.extend({ request_id: z.string().min(1).max(128).optional() }))
     .min(1, 'must contain at least one reservation')
     .max(MAX_BATCH_RESERVATIONS, `must contain at most ${MAX_BATCH_RESERVATIONS} reservations`)
     .refine(

@@ -7,10 +7,11 @@ export function toOutgoingEvent(event: CatalogueEvent): OutgoingEvent {
   const topic = TOPICS.productEvents.name;
   if ('product' in event)
     return createEvent(topic, event.type, event.product.id, { product: event.product }, event.product.version);
-  const { orderId, line } = event;
-  return createEvent(topic, event.type, line.product_id, {
+  const { orderId, line, requestId } = event;
+  const outgoing = createEvent(topic, event.type, line.product_id, {
     order_id: orderId,
     product_id: line.product_id,
     quantity: line.quantity,
   });
+  return requestId === undefined ? outgoing : { ...outgoing, requestId };
 }

@@ -1,0 +1,88 @@
+/**
+ * `summary.json` of a capacity run: the few kilobytes of result.json worth committing (the goals,
+ * the capacities, the baselines, the bursts, the settings, the command and the machine's load), so
+ * docs/performance.md's generated sections can be rebuilt from what is in the repository.
+ * `npm run perf:publish -- <results-dir>` copies it to docs/performance/runs/<folder>/summary.json.
+ */
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+
+const machineLoadSchema = z.object({
+  load_average: z.array(z.number().nonnegative()).length(3),
+  busy: z.array(z.object({ command: z.string(), cpu_percent: z.number().nonnegative() })),
+});
+
+export const summaryGoalSchema = z.object({
+  figure: z.string().min(1),
+  /** e.g. '≥ 0.6×' */
+  goal: z.string(),
+  bound: z.object({ op: z.enum(['≥', '≤']), value: z.number() }),
+  /** null: not measured. */
+  value: z.number().nullable(),
+  unit: z.string(),
+  inputs: z.array(z.object({ name: z.string().min(1), value: z.number().nullable(), unit: z.string() })),
+  /** The figure in words, with its inputs. */
+  measured: z.string(),
+  verdict: z.enum(['met', 'missed', 'not measured']),
+});
+
+export const capacitySummarySchema = z.object({
+  kind: z.literal('capacity'),
+  /** The results folder's name, e.g. 2026-11-30T12-00-00-capacity. */
+  run: z.string().min(1),
+  command: z.string().min(1),
+  started_at: z.iso.datetime({ offset: true }),
+  finished_at: z.iso.datetime({ offset: true }),
+  duration_s: z.number().nonnegative(),
+  machine: z.object({
+    cpus: z.number().int().positive(),
+    cpu_model: z.string(),
+    memory_gib: z.number().positive(),
+    node: z.string(),
+    k6: z.string().nullable(),
+    os: z.string().nullable(),
+    /** null: not recorded. `busy`: other processes on the CPU then (≥ 10 % of a core). */
+    before: machineLoadSchema.nullable(),
+    after: machineLoadSchema.nullable(),
+  }),
+  settings: z.record(z.string(), z.unknown()),
+  goals: z.array(summaryGoalSchema),
+  capacity: z.array(z.object({ mode: z.string().min(1), max_rps: z.number().nonnegative(), slo: z.string() })),
+  baselines: z.array(
+    z.object({
+      name: z.string().min(1),
+      description: z.string(),
+      value: z.number(),
+      unit: z.string(),
+      ratio: z.object({ to: z.string(), value: z.number() }).nullable(),
+    }),
+  ),
+  sync_burst: z
+    .object({
+      orders_per_burst: z.number().int().nonnegative(),
+      within_ms: z.number().nonnegative(),
+      rounds: z.array(
+        z.object({
+          sent: z.number().int().nonnegative(),
+          created_within: z.number().int().nonnegative(),
+          statuses: z.record(z.string(), z.number().int().nonnegative()),
+          p50_ms: z.number().nonnegative(),
+          p99_ms: z.number().nonnegative(),
+          max_ms: z.number().nonnegative(),
+          send_spread_ms: z.number().nonnegative(),
+        }),
+      ),
+    })
+    .nullable(),
+  notes: z.array(z.string()),
+});
+
+export type CapacitySummary = z.infer<typeof capacitySummarySchema>;
+export type SummaryGoal = z.infer<typeof summaryGoalSchema>;
+
+/** Reads and validates a capacity summary; the error names the file and every wrong field. */
+export function readCapacitySummary(file: string): CapacitySummary {
+  const parsed = capacitySummarySchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+  if (!parsed.success) throw new Error(`${file} is not a capacity summary:\n${z.prettifyError(parsed.error)}`);
+  return parsed.data;
+}
