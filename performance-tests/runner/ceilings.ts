@@ -8,6 +8,7 @@
  *   autocommit (one durable commit each): what the server commits per second, before any logic.
  * - the broker: Kafka's own ProducerPerformance tool from the broker's jars (acks=all, as ours).
  */
+import { AppError } from '@ecom/service-kit/errors';
 import { createDatabase, type DatabaseSettings } from '@ecom/service-kit/db';
 import {
   PlacementIntentRepository,
@@ -56,7 +57,13 @@ export async function measureDatabaseCeiling(
   };
   const mix = readOrderMix();
   try {
-    return await runClosedLoop(concurrency, seconds, () => placeSyncOrder(deps, drawOrderBody(mix, productIds)));
+    // A refusal (409 short stock: the contention data set runs out) is an order the database
+    // answered: counted, not a failure of the run.
+    const placeOrRefuse = () =>
+      placeSyncOrder(deps, drawOrderBody(mix, productIds)).catch((error: unknown) => {
+        if (!(error instanceof AppError && error.status < 500)) throw error;
+      });
+    return await runClosedLoop(concurrency, seconds, placeOrRefuse);
   } finally {
     await Promise.all([productDb.destroy(), orderDb.destroy()]);
   }
