@@ -42,6 +42,21 @@ export function serveParent(url, stop) {
 }
 
 /**
+ * Serves the parent for an HTTP server listening on 127.0.0.1: once it listens, its URL; on stop,
+ * its connections closed and the server with them.
+ *
+ * @param {import('node:http').Server} server
+ */
+export async function serveParentOver(server) {
+  await new Promise((resolve) => server.once('listening', resolve));
+  const { port } = /** @type {import('node:net').AddressInfo} */ (server.address());
+  serveParent(`http://127.0.0.1:${port}`, async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  });
+}
+
+/**
  * The child side, when starting failed.
  *
  * @param {unknown} error

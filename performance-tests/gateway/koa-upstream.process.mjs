@@ -4,7 +4,7 @@
  */
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { reportFailure, serveParent } from './child-side.mjs';
+import { reportFailure, serveParentOver } from './child-side.mjs';
 
 const requireFromKit = createRequire(path.resolve(import.meta.dirname, '../../libraries/service-kit/package.json'));
 
@@ -14,11 +14,7 @@ try {
     ctx.body = { hello: 'world' };
   });
   const server = app.listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  serveParent(`http://127.0.0.1:${server.address().port}`, async () => {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-  });
+  await serveParentOver(server);
 } catch (error) {
   reportFailure(error);
 }

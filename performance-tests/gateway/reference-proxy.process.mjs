@@ -9,7 +9,7 @@
 import { Agent, createServer, request } from 'node:http';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { reportFailure, serveParent } from './child-side.mjs';
+import { reportFailure, serveParentOver } from './child-side.mjs';
 
 // The gateway's own copies of both packages (they are its dependencies, not the benchmark's).
 const requireFromGateway = createRequire(path.resolve(import.meta.dirname, '../../gateway/package.json'));
@@ -58,11 +58,7 @@ try {
   const listener = LISTENERS[process.env['REFERENCE'] ?? ''];
   if (!listener) throw new Error(`REFERENCE must be one of ${Object.keys(LISTENERS).join(', ')}`);
   const server = createServer(listener(new URL(process.env['UPSTREAM_URL'] ?? ''))).listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  serveParent(`http://127.0.0.1:${server.address().port}`, async () => {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-  });
+  await serveParentOver(server);
 } catch (error) {
   reportFailure(error);
 }

@@ -4,6 +4,7 @@
  * over keep-alive connections.
  */
 import { Agent, request } from 'node:http';
+import { runClosedLoop } from '../runner/closed-loop';
 import { drawOrderBody, readOrderMix } from '../runner/order-mix';
 
 export interface LoopResult {
@@ -37,32 +38,19 @@ export async function seedProducts(productServiceUrl: string, count: number, sto
 export async function closedLoop({ url, productIds, clients, seconds }: LoopOptions): Promise<LoopResult> {
   const agent = new Agent({ keepAlive: true, maxSockets: clients });
   const mix = readOrderMix();
-  const latencies: number[] = [];
   const statuses: Record<string, number> = {};
-  const deadline = performance.now() + seconds * 1000;
-  const startedAt = performance.now();
-  await Promise.all(
-    Array.from({ length: clients }, async () => {
-      while (performance.now() < deadline) {
-        const at = performance.now();
-        const { status } = await post(url, JSON.stringify(drawOrderBody(mix, productIds)), agent).catch(() => ({
-          status: 0,
-        }));
-        latencies.push(performance.now() - at);
-        statuses[String(status)] = (statuses[String(status)] ?? 0) + 1;
-      }
-    }),
-  );
-  const elapsed = (performance.now() - startedAt) / 1000;
-  agent.destroy();
-  latencies.sort((a, b) => a - b);
-  const at = (q: number) =>
-    Math.round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]! * 10) / 10;
+  const postOrder = async () => {
+    const body = JSON.stringify(drawOrderBody(mix, productIds));
+    const { status } = await post(url, body, agent).catch(() => ({ status: 0 }));
+    statuses[String(status)] = (statuses[String(status)] ?? 0) + 1;
+  };
+  const loop = await runClosedLoop(clients, seconds, postOrder).finally(() => agent.destroy());
+  const placed = statuses['201'] ?? statuses['202'] ?? 0;
   return {
-    perSecond: Math.round((statuses['201'] ?? statuses['202'] ?? 0) / elapsed),
-    requests: latencies.length,
-    p50Ms: at(0.5),
-    p99Ms: at(0.99),
+    perSecond: Math.round((loop.perSecond * placed) / Math.max(loop.operations, 1)),
+    requests: loop.operations,
+    p50Ms: loop.p50Ms,
+    p99Ms: loop.p99Ms,
     statuses,
   };
 }

@@ -1,15 +1,13 @@
 /**
- * CPU time of the system's processes, read from /proc: the four services (by the pids the
- * launcher tracks) and MariaDB and Kafka (by the pid files their scripts write).
+ * CPU time of the system's processes: the four services (by the pids the launcher tracks) and
+ * MariaDB and Kafka (by the pid files their scripts write).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { runDirectory } from '@ecom/system-launcher';
 import type { LocalSystem } from '../runner/local-system';
+import { TICKS_PER_SECOND, cpuTicksOf } from '../runner/machine-load';
 
 export type PidMap = Record<string, number>;
-
-/** Clock ticks per second of /proc/<pid>/stat on Linux. */
-const TICKS_PER_SECOND = 100;
 
 export function systemPids(system: Pick<LocalSystem, 'services'>): PidMap {
   const pids: PidMap = Object.fromEntries(system.services.map((service) => [service.name, service.process.pid]));
@@ -22,15 +20,7 @@ export function systemPids(system: Pick<LocalSystem, 'services'>): PidMap {
 
 /** User + system CPU of each process so far, in ms (0 for one that is gone). */
 export function processCpuMs(pids: PidMap): Record<string, number> {
-  return Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, cpuMsOf(pid)]));
-}
-
-function cpuMsOf(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND; // utime, stime
-  } catch {
-    return 0;
-  }
+  return Object.fromEntries(
+    Object.entries(pids).map(([name, pid]) => [name, ((cpuTicksOf(pid) ?? 0) * 1000) / TICKS_PER_SECOND]),
+  );
 }

@@ -4,10 +4,17 @@
  * and the newest gateway benchmark's variants. Markdown in the form prettier leaves as it is.
  */
 import type { CapacitySummary } from './capacity-summary.schema';
-import { formatDateTime, formatDuration, formatMs, formatNumber, formatRate } from './figure-format';
+import { formatDateTime, formatDuration, formatNumber } from './figure-format';
 import { renderTable } from './markdown-render';
 import type { PublishedRun, PublishedRuns } from './published-runs';
-import type { Table } from './report-tables';
+import {
+  tabulateBaselines,
+  tabulateBursts,
+  tabulateCapacity,
+  textColumns,
+  type BurstFigures,
+  type Table,
+} from './report-tables';
 import { titleOfVariantField, variantRows, type TolerantGatewaySummary } from './tolerant-gateway-summary';
 
 export const SECTION_NAMES = ['capacity-goals', 'capacity-figures', 'gateway-variants'] as const;
@@ -56,75 +63,35 @@ function describeRun({ folder, summary }: PublishedRun<CapacitySummary>): string
 
 function renderCapacityFigures(run: PublishedRun<CapacitySummary>): string {
   const { summary, folder } = run;
-  const capacity: Table = {
-    columns: [...textColumns('mode'), numericColumn('capacity /s'), ...textColumns('SLO held')],
-    rows: summary.capacity.map((entry) => [entry.mode, formatRate(entry.max_rps), entry.slo]),
-  };
-  const baselines: Table = {
-    columns: [...textColumns('baseline', 'what'), numericColumn('value'), ...textColumns('ratio')],
-    rows: summary.baselines.map((baseline) => [
-      baseline.name,
-      baseline.description,
-      `${formatNumber(baseline.value, Number.isInteger(baseline.value) ? 0 : 2)} ${baseline.unit}`.trim(),
-      baseline.ratio ? `${baseline.ratio.value.toFixed(2)}× ${baseline.ratio.to}` : '—',
-    ]),
-  };
+  const capacity = summary.capacity.map(({ mode, max_rps, slo }) => ({ mode, maxRps: max_rps, slo }));
   const blocks = [
     'Capacity per mode: the highest offered rate that held its SLO.',
-    renderTable(capacity),
+    renderTable(tabulateCapacity(capacity)),
     ...(run.plots.includes('capacity') ? [`![Capacity per mode](${RUNS_LINK}/${folder}/plots/capacity.svg)`] : []),
     'Baselines of the same run:',
-    renderTable(baselines),
+    renderTable(tabulateBaselines(summary.baselines)),
     ...renderBursts(summary.sync_burst),
     ...(summary.notes.length > 0 ? ['Notes of the run:', summary.notes.map((note) => `- ${note}`).join('\n')] : []),
   ];
   return blocks.join('\n\n');
 }
 
+/** The summary's bursts in the report's shape, drawn by the report's own table. */
 function renderBursts(burst: CapacitySummary['sync_burst']): string[] {
   if (!burst || burst.rounds.length === 0) return [];
-  const total = burst.rounds.reduce(
-    (sum, round) => ({ sent: sum.sent + round.sent, created: sum.created + round.created_within }),
-    { sent: 0, created: 0 },
-  );
-  const share = (created: number, sent: number) => (sent === 0 ? '—' : `${((created / sent) * 100).toFixed(1)}%`);
-  const table: Table = {
-    columns: [
-      ...textColumns('burst'),
-      ...['sent', `201 within ${burst.within_ms} ms`, 'share'].map(numericColumn),
-      ...textColumns('statuses'),
-      ...['p50 ms', 'p99 ms', 'max ms', 'all sent within ms'].map(numericColumn),
-    ],
-    rows: [
-      ...burst.rounds.map((round, index) => [
-        String(index + 1),
-        formatNumber(round.sent),
-        formatNumber(round.created_within),
-        share(round.created_within, round.sent),
-        Object.entries(round.statuses)
-          .map(([status, count]) => `${count} × ${status === '0' ? 'no answer' : status}`)
-          .join(', '),
-        formatMs(round.p50_ms),
-        formatMs(round.p99_ms),
-        formatMs(round.max_ms),
-        formatMs(round.send_spread_ms),
-      ]),
-      [
-        'total',
-        formatNumber(total.sent),
-        formatNumber(total.created),
-        share(total.created, total.sent),
-        '',
-        '',
-        '',
-        '',
-        '',
-      ],
-    ],
+  const figures: BurstFigures = {
+    withinMs: burst.within_ms,
+    rounds: burst.rounds.map((round) => ({
+      sent: round.sent,
+      createdWithin: round.created_within,
+      statuses: round.statuses,
+      latencyMs: { p50: round.p50_ms, p99: round.p99_ms, max: round.max_ms },
+      sendSpreadMs: round.send_spread_ms,
+    })),
   };
   return [
     `Sync bursts: ${burst.orders_per_burst} orders sent at the same moment through the gateway, each burst alone:`,
-    renderTable(table),
+    renderTable(tabulateBursts(figures)),
   ];
 }
 
@@ -153,12 +120,4 @@ function formatCell(cell: string | number | boolean | null): string {
 
 function formatVerdict(verdict: CapacitySummary['goals'][number]['verdict']): string {
   return verdict === 'met' ? '✓ met' : verdict === 'missed' ? '✗ missed' : 'not measured';
-}
-
-function textColumns(...titles: string[]): Table['columns'] {
-  return titles.map((title) => ({ title, numeric: false }));
-}
-
-function numericColumn(title: string): Table['columns'][number] {
-  return { title, numeric: true };
 }

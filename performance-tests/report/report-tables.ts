@@ -9,7 +9,7 @@ import {
   formatSetting,
   formatVerdict,
 } from './figure-format';
-import type { MachineLoad, RunResult, StepResult, SyncBurst } from './result.schema';
+import type { Baseline, MachineLoad, RunResult, StepResult, SyncBurst } from './result.schema';
 
 export interface Table {
   readonly columns: readonly { readonly title: string; readonly numeric: boolean }[];
@@ -64,7 +64,10 @@ export function tabulateGoals(goals: RunResult['goals']): Table {
   };
 }
 
-export function tabulateBaselines(baselines: RunResult['baselines']): Table {
+/** The baselines of a result, or of a published summary (where an absent ratio is null). */
+export function tabulateBaselines(
+  baselines: readonly (Omit<Baseline, 'ratio'> & { readonly ratio?: Baseline['ratio'] | null })[],
+): Table {
   return {
     columns: [...textColumns('baseline', 'what'), { title: 'value', numeric: true }, ...textColumns('ratio')],
     rows: baselines.map((baseline) => [
@@ -76,7 +79,7 @@ export function tabulateBaselines(baselines: RunResult['baselines']): Table {
   };
 }
 
-export function tabulateCapacity(capacity: NonNullable<RunResult['capacity']>): Table {
+export function tabulateCapacity(capacity: readonly { mode: string; maxRps: number; slo: string }[]): Table {
   return {
     columns: [...textColumns('mode'), { title: 'capacity /s', numeric: true }, ...textColumns('SLO held')],
     rows: capacity.map((entry) => [entry.mode, formatRate(entry.maxRps), entry.slo]),
@@ -107,8 +110,13 @@ function describeLoad(load: MachineLoad): string {
   return `load average ${load.loadAverage.join(' / ')}; busy: ${busy || 'nothing'}`;
 }
 
+/** What a burst table needs: a result's bursts, or a published summary's. */
+export type BurstFigures = Pick<SyncBurst, 'withinMs'> & {
+  readonly rounds: readonly Omit<SyncBurst['rounds'][number], 'connections'>[];
+};
+
 /** One row per burst of sync orders, then their total. */
-export function tabulateBursts(burst: SyncBurst): Table {
+export function tabulateBursts(burst: BurstFigures): Table {
   const share = (created: number, sent: number) => (sent === 0 ? ABSENT : formatPercent(created / sent));
   const [sent, created] = [
     burst.rounds.reduce((sum, round) => sum + round.sent, 0),
@@ -128,7 +136,7 @@ export function tabulateBursts(burst: SyncBurst): Table {
         formatNumber(round.createdWithin),
         share(round.createdWithin, round.sent),
         Object.entries(round.statuses)
-          .map(([status, count]) => `${count} × ${status}`)
+          .map(([status, count]) => `${count} × ${status === '0' ? 'no answer' : status}`)
           .join(', '),
         formatMs(round.latencyMs.p50),
         formatMs(round.latencyMs.p99),
@@ -140,7 +148,7 @@ export function tabulateBursts(burst: SyncBurst): Table {
   };
 }
 
-function textColumns(...titles: string[]): Table['columns'] {
+export function textColumns(...titles: string[]): Table['columns'] {
   return titles.map((title) => ({ title, numeric: false }));
 }
 

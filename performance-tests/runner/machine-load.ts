@@ -28,7 +28,7 @@ export async function readMachineLoad(sampleMs = 1_000): Promise<MachineLoad> {
 }
 
 /** Linux's USER_HZ: clock ticks per second in /proc/<pid>/stat. */
-const TICKS_PER_SECOND = 100;
+export const TICKS_PER_SECOND = 100;
 
 function cpuPercent(ticks: number, seconds: number): number {
   return Math.round((ticks / TICKS_PER_SECOND / seconds) * 100);
@@ -39,12 +39,18 @@ function cpuTicksByProcess(): Map<number, number> {
   const ticks = new Map<number, number>();
   for (const name of safeReaddir('/proc')) {
     if (!/^\d+$/.test(name)) continue;
-    const stat = safeRead(`/proc/${name}/stat`);
-    // Fields after the command (which may hold spaces), which ends with the last ')'.
-    const fields = stat?.slice(stat.lastIndexOf(')') + 2).split(' ');
-    if (fields && fields.length > 13) ticks.set(Number(name), Number(fields[11]) + Number(fields[12]));
+    const used = cpuTicksOf(Number(name));
+    if (used !== undefined) ticks.set(Number(name), used);
   }
   return ticks;
+}
+
+/** One process's user + system ticks so far (TICKS_PER_SECOND a second); undefined when it is gone. */
+export function cpuTicksOf(pid: number): number | undefined {
+  const stat = safeRead(`/proc/${pid}/stat`);
+  // Fields after the command (which may hold spaces), which ends with the last ')'.
+  const fields = stat?.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return fields && fields.length > 13 ? Number(fields[11]) + Number(fields[12]) : undefined;
 }
 
 /** The program and its first two arguments that are not options, by their base names: no paths, no settings. */

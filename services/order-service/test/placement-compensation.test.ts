@@ -35,7 +35,7 @@ describe('placing an order when the reservation call fails', () => {
     };
     const unitOfWork: UnitOfWork = async (work) =>
       work({
-        orders: { findById: async () => undefined, insertMany: async () => undefined, updateStatus: async () => {} },
+        orders: { findById: async () => undefined, updateStatus: async () => {} },
         writePlacement: async () => 0,
         owedReleases: { owe: async () => undefined, settle: async () => undefined },
         addEvents: async () => undefined,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { findStockImbalances } from '../src/data/stock-conservation.query';
-import { demoProduct, startProductService, type ProductServiceUnderTest } from './support/product-service.harness';
+import { startProductService, type ProductServiceUnderTest } from './support/product-service.harness';
 
 type Items = { product_id: number; quantity: number }[];
 
@@ -19,16 +19,9 @@ describe('batch stock reservation (real MySQL)', () => {
     await sut.tearDown();
   });
 
-  const createProduct = async (stock: number, price = '2.50') =>
-    (
-      await sut.api
-        .post('/products')
-        .send({ ...demoProduct, stock, price })
-        .expect(201)
-    ).body.id as number;
-  const stockOf = async (id: number) => (await sut.api.get(`/products/${id}`)).body.stock as number;
-  const reserve = (orderId: string, items: Items) =>
-    sut.api.post('/internal/reservations').send({ order_id: orderId, items });
+  const createProduct = (stock: number, price = '2.50') => sut.createProduct(stock, price);
+  const stockOf = (id: number) => sut.stockOf(id);
+  const reserve = (orderId: string, items: Items) => sut.reserve(orderId, items);
   const reserveBatch = (reservations: { order_id: string; items: Items }[]) =>
     sut.api.post('/internal/reservations/batch').send({ reservations });
   const reservedEventsOf = async (orderId: string) =>

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { findStockImbalances } from '../src/data/stock-conservation.query';
-import { demoProduct, startProductService, type ProductServiceUnderTest } from './support/product-service.harness';
+import { startProductService, type ProductServiceUnderTest } from './support/product-service.harness';
 
 describe('stock reservation (real MySQL)', () => {
   let sut: ProductServiceUnderTest;
@@ -13,16 +13,9 @@ describe('stock reservation (real MySQL)', () => {
     await sut.tearDown();
   });
 
-  const createProduct = async (stock: number, price = '2.50') =>
-    (
-      await sut.api
-        .post('/products')
-        .send({ ...demoProduct, stock, price })
-        .expect(201)
-    ).body.id as number;
-  const stockOf = async (id: number) => (await sut.api.get(`/products/${id}`)).body.stock as number;
-  const reserve = (orderId: string, items: { product_id: number; quantity: number }[]) =>
-    sut.api.post('/internal/reservations').send({ order_id: orderId, items });
+  const createProduct = (stock: number, price = '2.50') => sut.createProduct(stock, price);
+  const stockOf = (id: number) => sut.stockOf(id);
+  const reserve = (orderId: string, items: { product_id: number; quantity: number }[]) => sut.reserve(orderId, items);
   const release = (orderId: string) => sut.api.post(`/internal/reservations/${orderId}/release`);
 
   it('when 200 orders race for one unit each of a product with stock 50, then exactly 50 win and stock ends at 0', async () => {

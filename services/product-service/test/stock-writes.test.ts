@@ -17,13 +17,7 @@ describe('product writes under concurrent reservations (real MySQL)', () => {
     await sut.tearDown();
   });
 
-  const createProduct = async (stock: number) =>
-    (
-      await sut.api
-        .post('/products')
-        .send({ ...demoProduct, stock })
-        .expect(201)
-    ).body.id as number;
+  const createProduct = (stock: number) => sut.createProduct(stock);
   const reserve = (productId: number, quantity: number) =>
     sut.api
       .post('/internal/reservations')

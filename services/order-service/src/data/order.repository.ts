@@ -1,7 +1,6 @@
 import type { Knex } from 'knex';
-import { isDuplicateKeyError } from '@ecom/service-kit/db';
 import type { NewOrder, Order, OrderItem, OrderMode, OrderStatus } from '../domain/order';
-import { DuplicateOrderError, type OrderFilter, type OrderReader, type OrderWriter } from '../domain/ports';
+import type { OrderFilter, OrderReader, OrderWriter } from '../domain/ports';
 
 interface OrderRow {
   id: string;
@@ -29,19 +28,10 @@ const orderColumns = [
 export class OrderRepository implements OrderReader, OrderWriter {
   constructor(private readonly db: Knex | Knex.Transaction) {}
 
-  /** Inserts orders and their lines with two multi-row statements (the worker inserts in batches). */
-  async insertMany(orders: readonly NewOrder[], now: Date): Promise<void> {
-    if (orders.length === 0) return;
-    const [ordersInsert, linesInsert] = this.insertStatements(orders, now);
-    try {
-      await ordersInsert;
-    } catch (error) {
-      throw isDuplicateKeyError(error) ? new DuplicateOrderError(error) : error;
-    }
-    if (linesInsert) await linesInsert;
-  }
-
-  /** The two INSERTs of `insertMany`, not yet run (the lines' one absent when there are none). */
+  /**
+   * The orders and their lines as two multi-row INSERTs, not yet run (the worker stores a chunk at
+   * once; the lines' one is absent when there are none). An existing id fails the first.
+   */
   insertStatements(orders: readonly NewOrder[], now: Date): Knex.QueryBuilder[] {
     const rows = orders.map(({ items: _items, ...order }) => ({ ...order, created_at: now, updated_at: now }));
     const lines = orders.flatMap((order) => order.items.map((item) => ({ order_id: order.id, ...item })));

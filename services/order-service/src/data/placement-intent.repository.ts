@@ -21,15 +21,9 @@ export class PlacementIntentRepository implements PlacementIntents, OwedReleases
   }
 
   /**
-   * Deletes the intents still `reserving` (in the transaction that writes their orders); resolves
-   * with how many. Fewer than asked: a sweeper has claimed some, their stock is being given back.
+   * The DELETE of the intents still `reserving`, not yet run (it goes with the writes of their
+   * orders). Fewer deleted than asked: a sweeper has claimed some, their stock is being given back.
    */
-  async completeReserving(orderIds: readonly string[]): Promise<number> {
-    if (orderIds.length === 0) return 0;
-    return this.completeReservingStatement(orderIds);
-  }
-
-  /** The DELETE of `completeReserving`, not yet run. */
   completeReservingStatement(orderIds: readonly string[]): Knex.QueryBuilder {
     return this.db(TABLE)
       .whereIn('order_id', [...orderIds])

@@ -68,10 +68,9 @@ export interface OrderReader {
   list(filter: OrderFilter): Promise<Order[]>;
 }
 
-/** Orders inside a transaction. `insertMany` rejects with DuplicateOrderError when an id exists. */
+/** Orders inside a transaction (new ones are written by `OrderTransaction.writePlacement`). */
 export interface OrderWriter {
   findById(id: string, options?: { forUpdate?: boolean }): Promise<Order | undefined>;
-  insertMany(orders: readonly NewOrder[], now: Date): Promise<void>;
   updateStatus(id: string, status: OrderStatus, now: Date): Promise<void>;
 }
 
@@ -145,7 +144,7 @@ export interface OrderRequestQueue {
   enqueue(request: OrderRequest): Promise<void>;
 }
 
-/** An order id that is stored already (raised by OrderWriter.insertMany). */
+/** An order id that is stored already (raised by OrderTransaction.writePlacement). */
 export class DuplicateOrderError extends Error {
   constructor(cause: unknown) {
     super('an order with this id exists already', { cause });

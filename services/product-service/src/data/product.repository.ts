@@ -131,13 +131,9 @@ export class ProductRepository implements ProductStore {
    * Takes units from several products in one statement (`stock - CASE id WHEN … END`). The caller
    * holds their row locks and checked the stock; should a row still lack the units, the unsigned
    * column refuses to go below 0 and the transaction fails rather than oversell. The version goes
-   * up: stock is part of what the ETag stands for.
+   * up: stock is part of what the ETag stands for. Not yet run: it goes with the reservation's
+   * other writes; check what it changed with `checkStockTaken`.
    */
-  async takeStock(quantities: ReadonlyMap<number, number>, now: Date): Promise<void> {
-    checkStockTaken(quantities, await this.takeStockStatement(quantities, now));
-  }
-
-  /** The UPDATE of `takeStock`, not yet run; check what it changed with `checkStockTaken`. */
   takeStockStatement(quantities: ReadonlyMap<number, number>, now: Date): Knex.QueryBuilder {
     const ids = [...quantities.keys()].sort((a, b) => a - b);
     const cases = ids.map(() => 'WHEN ? THEN ?').join(' ');

@@ -32,19 +32,8 @@ export class ReservationRepository implements ReservationStore {
   /**
    * Two multi-row inserts: the reservations (with their totals), then their lines. Rows go in
    * order id order, so two calls claiming the same ids wait for each other instead of deadlocking.
-   * An id claimed meanwhile (the key exists) rejects with a retriable `concurrent_change`.
+   * Not yet run: an id claimed meanwhile fails the first (map its error with `claimedMeanwhile`).
    */
-  async insertMany(reservations: readonly Reservation[], now: Date): Promise<void> {
-    const [reservationsInsert, linesInsert] = this.insertStatements(reservations, now);
-    try {
-      await reservationsInsert;
-    } catch (error) {
-      throw claimedMeanwhile(error);
-    }
-    await linesInsert;
-  }
-
-  /** The two INSERTs of `insertMany`, not yet run (a duplicate key: map it with `claimedMeanwhile`). */
   insertStatements(reservations: readonly Reservation[], now: Date): [Knex.QueryBuilder, Knex.QueryBuilder] {
     const sorted = [...reservations].sort((a, b) => (a.order_id < b.order_id ? -1 : a.order_id > b.order_id ? 1 : 0));
     const rows = sorted.map(({ order_id, total_amount }) => ({

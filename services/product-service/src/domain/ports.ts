@@ -26,8 +26,6 @@ export interface ProductStore {
    * ends, taken in id order in one statement (so lockers never deadlock on each other).
    */
   lockStockAndPrices(ids: readonly number[]): Promise<Map<number, StockAndPrice>>;
-  /** Takes units from products whose rows this transaction locked and checked (one statement). */
-  takeStock(quantities: ReadonlyMap<number, number>, now: Date): Promise<void>;
   /** Puts units back (a release); deleted products get them back too. */
   returnStock(id: number, quantity: number, now: Date): Promise<void>;
 }
@@ -35,12 +33,6 @@ export interface ProductStore {
 export interface ReservationStore {
   /** Claims the order id for a reservation or a release; false when one exists for it already. */
   claim(orderId: string, status: Reservation['status'], now: Date): Promise<boolean>;
-  /**
-   * Stores new reservations with their lines. When one of their order ids was claimed meanwhile
-   * (a concurrent reservation or release committed), rejects with a retriable `concurrent_change`:
-   * the unit of work runs again and then finds that claim.
-   */
-  insertMany(reservations: readonly Reservation[], now: Date): Promise<void>;
   find(orderId: string, options?: { forUpdate?: boolean }): Promise<Reservation | undefined>;
   /** The reservations and releases of these order ids with their lines, keyed by orderKey (one read). */
   findMany(orderIds: readonly string[]): Promise<Map<string, Reservation>>;
@@ -54,9 +46,10 @@ export interface CatalogueTransaction {
   /** Events to publish, written to the outbox in the same transaction. */
   addEvents(events: readonly CatalogueEvent[]): Promise<void>;
   /**
-   * A batch's writes, all sent at once while the products' rows are locked: the reservations and
-   * their lines (`ReservationStore.insertMany`), the units taken (`ProductStore.takeStock`) and
-   * the events; rejects as those do.
+   * A batch's writes, all sent at once while the products' rows are locked (`lockStockAndPrices`):
+   * the new reservations and their lines, the units taken and the events. When one of the order
+   * ids was claimed meanwhile (a concurrent reservation or release committed), rejects with a
+   * retriable `concurrent_change`: the unit of work runs again and then finds that claim.
    */
   writeReservations(writes: ReservationWrites): Promise<void>;
 }

@@ -16,6 +16,12 @@ export interface ProductServiceUnderTest {
   restart(options?: { startRelay?: boolean }): Promise<void>;
   /** Stops the service and removes the database and topic. */
   tearDown(): Promise<void>;
+  /** Creates a product through the API (`demoProduct` with this stock and price); resolves with its id. */
+  createProduct(stock: number, price?: string): Promise<number>;
+  /** A product's stock, as the API answers it. */
+  stockOf(productId: number): Promise<number>;
+  /** `POST /internal/reservations` for one order. */
+  reserve(orderId: string, items: readonly { product_id: number; quantity: number }[]): request.Test;
 }
 
 /**
@@ -55,6 +61,16 @@ export async function startProductService(options: { startRelay?: boolean; env?:
       await admin.disconnect();
       await testDb.drop();
     },
+    createProduct: async (stock: number, price = demoProduct.price) =>
+      (
+        await harness.api
+          .post('/products')
+          .send({ ...demoProduct, stock, price })
+          .expect(201)
+      ).body.id as number,
+    stockOf: async (productId: number) => (await harness.api.get(`/products/${productId}`)).body.stock as number,
+    reserve: (orderId: string, items: readonly { product_id: number; quantity: number }[]) =>
+      harness.api.post('/internal/reservations').send({ order_id: orderId, items }),
   };
   return harness as ProductServiceUnderTest;
 }
