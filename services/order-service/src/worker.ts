@@ -30,7 +30,12 @@ export async function startWorker(
     createLogger({ service: 'order-worker', level: config.logLevel, bufferBytes: config.logBufferBytes });
   const { resources, relay, asyncPlacement, close } = await openPlacementWiring(config, logger, 'order-worker');
   const { kafka, producer, admin, metrics } = resources;
-  const consumer = kafka.consumer({ groupId: config.worker.group, sessionTimeout: 10_000, heartbeatInterval: 1_000 });
+  const consumer = kafka.consumer({
+    groupId: config.worker.group,
+    sessionTimeout: 10_000,
+    heartbeatInterval: 1_000,
+    maxWaitTimeInMs: config.worker.fetchWaitMs,
+  });
   await consumer.connect();
   registerConsumerLag(metrics.registry, admin, config.worker.group, config.topics.orderRequests);
   const worker = new OrderWorker({
