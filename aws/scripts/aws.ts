@@ -4,22 +4,23 @@
  *   deploy     foundation → images to ECR → network → data → services (one-off tasks in between)
  *              → scaling → loadtest; prints the API's URL
  *   loadtest   runs the k6 suite as an ECS task against the load balancer, results to S3 and
- *              performance-tests/results/aws/
+ *              performance-tests/results/aws/; with --tier, the scaling experiment of one tier
  *   teardown   deletes every stack, newest first
  */
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
-import { PrerequisiteError } from './lib/aws-cli';
+import { PrerequisiteError, UsageError } from './lib/aws-cli';
 import { deploy } from './lib/deploy';
 import { loadTest } from './lib/loadtest';
-import { K6_SCENARIOS, STACKS, type K6Scenario, type StackKey } from './lib/stacks';
+import { LOADTEST_OPTIONS, LOADTEST_USAGE, parseLoadTestOptions } from './lib/loadtest-options';
+import { STACKS, type StackKey } from './lib/stacks';
 import { teardown } from './lib/teardown';
 
 const USAGE = `usage: npm run aws -- <command> [options]
 
 commands:
   deploy     [--image-tag TAG] [--no-autoscaling] [--param STACK.Name=value ...]
-  loadtest   [--scenario ${K6_SCENARIOS.join('|')}] [--instances 1,2,4,8]
+${LOADTEST_USAGE}
   teardown   --yes [--only STACK,...]
 
 options of every command:
@@ -27,8 +28,6 @@ options of every command:
   --region REGION  default: AWS_REGION, AWS_DEFAULT_REGION or the AWS CLI's configured region
 
 stacks: ${STACKS.map((stack) => stack.key).join(', ')}`;
-
-class UsageError extends Error {}
 
 async function main(argv: readonly string[]): Promise<void> {
   const { positionals, values } = parseArgs({
@@ -40,8 +39,7 @@ async function main(argv: readonly string[]): Promise<void> {
       'image-tag': { type: 'string' },
       'no-autoscaling': { type: 'boolean', default: false },
       param: { type: 'string', multiple: true, default: [] },
-      scenario: { type: 'string', default: 'compare' },
-      instances: { type: 'string' },
+      ...LOADTEST_OPTIONS,
       only: { type: 'string' },
       yes: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
@@ -63,11 +61,7 @@ async function main(argv: readonly string[]): Promise<void> {
         parameters: parseParameters(values.param),
       });
     case 'loadtest':
-      return loadTest({
-        ...common,
-        scenario: parseScenario(values.scenario),
-        instanceCounts: parseCounts(values.instances),
-      });
+      return loadTest({ ...common, ...parseLoadTestOptions(values, `npm run aws -- ${argv.join(' ')}`) });
     case 'teardown': {
       const only = parseStacks(values.only);
       if (!values.yes) await confirm(values.env);
@@ -91,22 +85,6 @@ function parseParameters(entries: readonly string[]): Partial<Record<StackKey, R
     (parameters[key] ??= {})[match[2] ?? ''] = match[3] ?? '';
   }
   return parameters;
-}
-
-function parseScenario(value: string): K6Scenario {
-  if (!(K6_SCENARIOS as readonly string[]).includes(value)) {
-    throw new UsageError(`--scenario ${value}: one of ${K6_SCENARIOS.join(', ')}`);
-  }
-  return value as K6Scenario;
-}
-
-function parseCounts(value: string | undefined): number[] {
-  if (value === undefined) return [];
-  const counts = value.split(',').map((item) => Number(item.trim()));
-  if (counts.some((count) => !Number.isInteger(count) || count < 1 || count > 16)) {
-    throw new UsageError(`--instances ${value}: comma-separated whole numbers from 1 to 16`);
-  }
-  return counts;
 }
 
 function parseStacks(value: string | undefined): StackKey[] {

@@ -47,8 +47,17 @@ export function setup() {
     : config.scenario === 'smoke'
       ? {}
       : createDataset(config.dataset);
-  // When the steps' clock starts (setup's end), so the runner can line them up with its samples.
-  return { ...data, stepsStartedAtMs: Date.now() };
+  // When the steps' clock starts (setup's end), so the runner can line them up with its samples;
+  // and the plan, which the runner reads live (k6's REST API, /v1/setup) to show progress.
+  const plan = steps.map(({ name, mode, rate, startSeconds, seconds, warmUp }) => ({
+    name,
+    mode,
+    rate,
+    startSeconds,
+    seconds,
+    warmUp: Boolean(warmUp),
+  }));
+  return { ...data, plan, stepsStartedAtMs: Date.now() };
 }
 
 export function loadStep(data) {

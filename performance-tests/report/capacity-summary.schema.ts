@@ -6,11 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-
-const machineLoadSchema = z.object({
-  load_average: z.array(z.number().nonnegative()).length(3),
-  busy: z.array(z.object({ command: z.string(), cpu_percent: z.number().nonnegative() })),
-});
+import { summaryMachineSchema } from './summary-machine';
 
 export const summaryGoalSchema = z.object({
   figure: z.string().min(1),
@@ -34,17 +30,7 @@ export const capacitySummarySchema = z.object({
   started_at: z.iso.datetime({ offset: true }),
   finished_at: z.iso.datetime({ offset: true }),
   duration_s: z.number().nonnegative(),
-  machine: z.object({
-    cpus: z.number().int().positive(),
-    cpu_model: z.string(),
-    memory_gib: z.number().positive(),
-    node: z.string(),
-    k6: z.string().nullable(),
-    os: z.string().nullable(),
-    /** null: not recorded. `busy`: other processes on the CPU then (≥ 10 % of a core). */
-    before: machineLoadSchema.nullable(),
-    after: machineLoadSchema.nullable(),
-  }),
+  machine: summaryMachineSchema,
   settings: z.record(z.string(), z.unknown()),
   goals: z.array(summaryGoalSchema),
   capacity: z.array(z.object({ mode: z.string().min(1), max_rps: z.number().nonnegative(), slo: z.string() })),

@@ -1,11 +1,11 @@
 /** From a capacity run's result.json to its summary.json (capacity-summary.schema.ts): no figure is made here, only picked. */
 import { capacitySummarySchema, type CapacitySummary, type SummaryGoal } from './capacity-summary.schema';
-import type { Goal, MachineLoad, RunResult } from './result.schema';
+import type { Goal, RunResult } from './result.schema';
+import { summarizeMachine } from './summary-machine';
 
 export const CAPACITY_SUMMARY_FILE = 'summary.json';
 
 export function summarizeCapacityRun(result: RunResult, run: string): CapacitySummary {
-  const { machine } = result;
   return capacitySummarySchema.parse({
     kind: 'capacity',
     run,
@@ -13,16 +13,7 @@ export function summarizeCapacityRun(result: RunResult, run: string): CapacitySu
     started_at: result.startedAt,
     finished_at: result.finishedAt,
     duration_s: Math.round((Date.parse(result.finishedAt) - Date.parse(result.startedAt)) / 1000),
-    machine: {
-      cpus: machine.cpus,
-      cpu_model: machine.cpuModel,
-      memory_gib: machine.memoryGiB,
-      node: machine.node,
-      k6: machine.k6 ?? null,
-      os: machine.os ?? null,
-      before: summarizeLoad(machine.loadBefore),
-      after: summarizeLoad(machine.loadAfter),
-    },
+    machine: summarizeMachine(result.machine),
     settings: result.settings,
     goals: result.goals.flatMap(summarizeGoal),
     capacity: (result.capacity ?? []).map((entry) => ({ mode: entry.mode, max_rps: entry.maxRps, slo: entry.slo })),
@@ -61,12 +52,4 @@ function summarizeGoal(goal: Goal): SummaryGoal[] {
       verdict: goal.met === null ? 'not measured' : goal.met ? 'met' : 'missed',
     },
   ];
-}
-
-function summarizeLoad(load: MachineLoad | undefined): CapacitySummary['machine']['before'] {
-  if (!load) return null;
-  return {
-    load_average: load.loadAverage,
-    busy: load.busy.map((entry) => ({ command: entry.command, cpu_percent: entry.cpuPercent })),
-  };
 }

@@ -1,10 +1,15 @@
 /**
  * The generated sections of docs/performance.md, from the committed summaries alone
  * (published-runs.ts): the goals of the newest capacity run, its capacities, baselines and bursts,
- * and the newest gateway benchmark's variants. Markdown in the form prettier leaves as it is.
+ * the newest gateway benchmark's variants, the load runs' sections (load-doc-sections.ts), the
+ * newest outbox burst and the newest scaling experiment. Markdown in the form prettier leaves as it is.
  */
+import { renderOutboxDocSection } from '../outbox/outbox-doc';
+import { renderScalingDocSection } from '../scaling/scaling-doc';
 import type { CapacitySummary } from './capacity-summary.schema';
-import { formatDateTime, formatDuration, formatNumber } from './figure-format';
+import { RUNS_LINK, describeNotPublished, describeRun } from './doc-run-header';
+import { formatDateTime, formatNumber } from './figure-format';
+import { LOAD_SECTION_NAMES, renderLoadSections } from './load-doc-sections';
 import { renderTable } from './markdown-render';
 import type { PublishedRun, PublishedRuns } from './published-runs';
 import {
@@ -17,24 +22,32 @@ import {
 } from './report-tables';
 import { titleOfVariantField, variantRows, type TolerantGatewaySummary } from './tolerant-gateway-summary';
 
-export const SECTION_NAMES = ['capacity-goals', 'capacity-figures', 'gateway-variants'] as const;
+export const SECTION_NAMES = [
+  'capacity-goals',
+  'capacity-figures',
+  'gateway-variants',
+  ...LOAD_SECTION_NAMES,
+  'outbox',
+  'scaling',
+] as const;
 export type SectionName = (typeof SECTION_NAMES)[number];
-
-/** Links are relative to docs/performance.md. */
-const RUNS_LINK = 'performance/runs';
 
 export function renderDocSections(runs: PublishedRuns): Record<SectionName, string> {
   return {
     'capacity-goals': runs.capacity ? renderCapacityGoals(runs.capacity) : NO_CAPACITY_RUN,
     'capacity-figures': runs.capacity ? renderCapacityFigures(runs.capacity) : NO_CAPACITY_RUN,
     'gateway-variants': runs.gateway ? renderGatewayVariants(runs.gateway) : NO_GATEWAY_RUN,
+    ...renderLoadSections(runs),
+    outbox: runs.outbox ? renderOutboxDocSection(runs.outbox) : NO_OUTBOX_RUN,
+    scaling: runs.scaling ? renderScalingDocSection(runs.scaling) : NO_SCALING_RUN,
   };
 }
 
-const NO_CAPACITY_RUN =
-  'No capacity run is published yet: `npm run perf -- capacity`, then `npm run perf:publish -- performance-tests/results/<folder>`.';
+const NO_CAPACITY_RUN = describeNotPublished('capacity run', 'npm run perf -- capacity');
 const NO_GATEWAY_RUN =
   'No gateway benchmark is published yet: `RESULTS_DIR=performance-tests/results/<stamp>-gateway npm run perf:gateway`, then `npm run perf:publish -- performance-tests/results/<stamp>-gateway`.';
+const NO_OUTBOX_RUN = describeNotPublished('outbox burst', 'npm run perf:outbox', '<stamp>-outbox');
+const NO_SCALING_RUN = describeNotPublished('scaling experiment', 'npm run perf -- scaling');
 
 function renderCapacityGoals(run: PublishedRun<CapacitySummary>): string {
   const { summary } = run;
@@ -43,22 +56,6 @@ function renderCapacityGoals(run: PublishedRun<CapacitySummary>): string {
     rows: summary.goals.map((goal) => [goal.figure, goal.goal, goal.measured, formatVerdict(goal.verdict)]),
   };
   return [describeRun(run), renderTable(table)].join('\n\n');
-}
-
-function describeRun({ folder, summary }: PublishedRun<CapacitySummary>): string {
-  const { machine } = summary;
-  const load = (when: 'before' | 'after') => {
-    const reading = machine[when];
-    if (!reading) return `load average not recorded ${when} the run`;
-    const busy = reading.busy.map((entry) => `${entry.command} ${entry.cpu_percent}%`).join(', ');
-    return `load average ${reading.load_average[0]} ${when} the run (busy then: ${busy || 'nothing else'})`;
-  };
-  return [
-    `From [\`${folder}\`](${RUNS_LINK}/${folder}/summary.json): \`${summary.command}\`,`,
-    `started ${formatDateTime(summary.started_at)}, ${formatDuration(summary.duration_s)};`,
-    `${machine.cpus} CPUs (${machine.cpu_model}), Node ${machine.node}${machine.k6 ? `, ${machine.k6.startsWith('k6') ? '' : 'k6 '}${machine.k6}` : ''};`,
-    `${load('before')}; ${load('after')}.`,
-  ].join('\n');
 }
 
 function renderCapacityFigures(run: PublishedRun<CapacitySummary>): string {

@@ -3,36 +3,28 @@
  * docs/performance.md from the committed summaries (doc-sections.ts):
  *
  *   npm run perf:publish -- performance-tests/results/<stamp>-capacity   (summary.json, small plots)
+ *   npm run perf:publish -- performance-tests/results/<stamp>-compare    (the same for compare, spike, soak)
+ *   npm run perf:publish -- performance-tests/results/<stamp>-outbox     (perf:outbox's summary.json)
  *   npm run perf:publish -- performance-tests/results/<stamp>-gateway    (perf:gateway's summary.json)
  *   npm run perf:publish                                                  (only regenerate the doc)
  *
- * The summary lands in docs/performance/runs/<folder>/, formatted by prettier; the doc is then checked
- * by prettier (the generated Markdown is written in its form).
+ * The summary lands in docs/performance/runs/<folder>/, formatted by prettier; a compare run gets
+ * its sync-vs-async latency plot drawn from the summary. The doc is then checked by prettier (the
+ * generated Markdown is written in its form).
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { capacitySummarySchema } from './capacity-summary.schema';
-import { CAPACITY_SUMMARY_FILE, summarizeCapacityRun } from './capacity-summary';
 import { SECTION_NAMES, renderDocSections } from './doc-sections';
 import { findGeneratedSections, replaceGeneratedSections } from './generated-sections';
-import {
-  GATEWAY_SUFFIX,
-  PERFORMANCE_DOC,
-  REPOSITORY_ROOT,
-  RUNS_DIR,
-  SUMMARY_FILE,
-  readGatewaySummary,
-  readPublishedRuns,
-} from './published-runs';
-import { RESULT_FILE, readRunResult } from './result.schema';
-
-/** Plots larger than this stay in the results folder. */
-const MAX_PLOT_BYTES = 100_000;
+import { publishRun } from './publish-run';
+import { PERFORMANCE_DOC, REPOSITORY_ROOT, readPublishedRuns } from './published-runs';
 
 function main(args: readonly string[]): void {
   if (args.length > 1) {
-    console.error('usage: npm run perf:publish -- [<results-dir>]   (a capacity run or a perf:gateway RESULTS_DIR)');
+    console.error(
+      'usage: npm run perf:publish -- [<results-dir>]   (a capacity, compare, spike, soak, outbox or perf:gateway run)',
+    );
     process.exitCode = 2;
     return;
   }
@@ -43,49 +35,6 @@ function main(args: readonly string[]): void {
   for (const file of [...written, doc]) console.log(`wrote ${path.relative(REPOSITORY_ROOT, file)}`);
   // The generated Markdown is meant to be in prettier's form already; say so at once if it is not.
   runPrettier(['--check', doc]);
-}
-
-/** Copies the run's summary (and a capacity run's small plots) under docs/performance/runs/; returns the files written. */
-function publishRun(resultsDir: string): string[] {
-  const folder = path.basename(resultsDir);
-  const summaryFile = path.join(resultsDir, SUMMARY_FILE);
-  if (isCapacityRun(resultsDir)) {
-    const summary = existsSync(summaryFile)
-      ? capacitySummarySchema.parse(JSON.parse(readFileSync(summaryFile, 'utf8')))
-      : summarizeCapacityRun(readRunResult(resultsDir), folder);
-    const target = path.join(RUNS_DIR, folder);
-    mkdirSync(target, { recursive: true });
-    writeFileSync(path.join(target, CAPACITY_SUMMARY_FILE), `${JSON.stringify(summary, null, 2)}\n`);
-    return [
-      path.join(target, CAPACITY_SUMMARY_FILE),
-      ...copySmallPlots(path.join(resultsDir, 'plots'), path.join(target, 'plots')),
-    ];
-  }
-  readGatewaySummary(resultsDir); // refuses a file that is not one
-  const target = path.join(RUNS_DIR, folder.endsWith(GATEWAY_SUFFIX) ? folder : `${folder}${GATEWAY_SUFFIX}`);
-  mkdirSync(target, { recursive: true });
-  copyFileSync(summaryFile, path.join(target, SUMMARY_FILE));
-  return [path.join(target, SUMMARY_FILE)];
-}
-
-/** A capacity run: its summary.json says so, or (older runs) its result.json does. */
-function isCapacityRun(resultsDir: string): boolean {
-  const summaryFile = path.join(resultsDir, SUMMARY_FILE);
-  if (existsSync(summaryFile))
-    return (JSON.parse(readFileSync(summaryFile, 'utf8')) as { kind?: unknown }).kind === 'capacity';
-  if (!existsSync(path.join(resultsDir, RESULT_FILE)))
-    throw new Error(`${resultsDir} holds neither ${SUMMARY_FILE} nor ${RESULT_FILE}`);
-  return readRunResult(resultsDir).scenario === 'capacity';
-}
-
-function copySmallPlots(from: string, to: string): string[] {
-  if (!existsSync(from)) return [];
-  const plots = readdirSync(from).filter(
-    (file) => file.endsWith('.svg') && statSync(path.join(from, file)).size <= MAX_PLOT_BYTES,
-  );
-  mkdirSync(to, { recursive: true });
-  for (const file of plots) copyFileSync(path.join(from, file), path.join(to, file));
-  return plots.map((file) => path.join(to, file));
 }
 
 /** Rewrites docs/performance.md's generated sections from the committed summaries; returns its path. */

@@ -1,13 +1,18 @@
 /**
  * The summaries committed under docs/performance/runs/<folder>/summary.json (by `npm run
- * perf:publish`): capacity runs in `<stamp>-capacity` folders, gateway benchmarks in
- * `<stamp>-gateway` ones. The newest of each kind is the one the docs show; folder names start
- * with the run's UTC time stamp, so the newest sorts last.
+ * perf:publish`), selected by the kind each declares (summary-kinds.ts): the newest capacity,
+ * gateway, outbox and scaling run, and every load run (the doc picks one per scenario and data
+ * set). Folder names start with the run's UTC time stamp, so the newest sorts last; folders
+ * without a summary.json (notes, raw sweeps) are not runs and are left out.
  */
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { readCapacitySummary, type CapacitySummary } from './capacity-summary.schema';
-import { tolerantGatewaySummarySchema, type TolerantGatewaySummary } from './tolerant-gateway-summary';
+import type { OutboxSummary } from '../outbox/outbox-summary.schema';
+import type { ScalingSummary } from '../scaling/scaling-summary.schema';
+import type { CapacitySummary } from './capacity-summary.schema';
+import type { LoadScenario, LoadSummary } from './load-summary.schema';
+import { readGatewaySummaryFile, readKindedSummary } from './summary-kinds';
+import type { TolerantGatewaySummary } from './tolerant-gateway-summary';
 
 export const REPOSITORY_ROOT = path.join(__dirname, '..', '..');
 export const PERFORMANCE_DOC = path.join(REPOSITORY_ROOT, 'docs', 'performance.md');
@@ -25,7 +30,13 @@ export interface PublishedRun<Summary> {
 export interface PublishedRuns {
   readonly capacity?: PublishedRun<CapacitySummary>;
   readonly gateway?: PublishedRun<TolerantGatewaySummary>;
+  readonly outbox?: PublishedRun<OutboxSummary>;
+  readonly scaling?: PublishedRun<ScalingSummary>;
+  /** Every published compare, spike and soak run, newest first. */
+  readonly load?: readonly PublishedRun<LoadSummary>[];
 }
+
+type Newest = Omit<PublishedRuns, 'load'>;
 
 export function readPublishedRuns(runsDir = RUNS_DIR): PublishedRuns {
   const folders = existsSync(runsDir)
@@ -34,21 +45,31 @@ export function readPublishedRuns(runsDir = RUNS_DIR): PublishedRuns {
         .sort()
         .reverse()
     : [];
-  const capacity = folders.find((folder) => !folder.endsWith(GATEWAY_SUFFIX));
-  const gateway = folders.find((folder) => folder.endsWith(GATEWAY_SUFFIX));
-  return {
-    ...(capacity && {
-      capacity: publishedRun(runsDir, capacity, readCapacitySummary(path.join(runsDir, capacity, SUMMARY_FILE))),
-    }),
-    ...(gateway && { gateway: publishedRun(runsDir, gateway, readGatewaySummary(path.join(runsDir, gateway))) }),
-  };
+  const newest: Record<string, PublishedRun<unknown>> = {};
+  const load: PublishedRun<LoadSummary>[] = [];
+  for (const folder of folders) {
+    const read = readKindedSummary(path.join(runsDir, folder, SUMMARY_FILE));
+    if (read.kind === 'load') load.push(publishedRun(runsDir, folder, read.summary));
+    // The doc's scaling section is this machine's experiment; an ECS one (its folder name sorts
+    // after any time stamp) would need a section of its own.
+    else if (read.kind === 'scaling' && read.summary.target !== 'local') continue;
+    else newest[read.kind] ??= publishedRun(runsDir, folder, read.summary);
+  }
+  return { ...(newest as Newest), load };
 }
 
+/** The newest published load run of a scenario on a data set. */
+export function newestLoadRun(
+  runs: PublishedRuns,
+  scenario: LoadScenario,
+  dataset: string,
+): PublishedRun<LoadSummary> | undefined {
+  return runs.load?.find(({ summary }) => summary.scenario === scenario && summary.dataset === dataset);
+}
+
+/** A perf:gateway results folder's summary.json; throws when it is not one. */
 export function readGatewaySummary(dir: string): TolerantGatewaySummary {
-  const file = path.join(dir, SUMMARY_FILE);
-  const parsed = tolerantGatewaySummarySchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
-  if (!parsed.success) throw new Error(`${file} is not a gateway benchmark summary: ${parsed.error.message}`);
-  return parsed.data;
+  return readGatewaySummaryFile(path.join(dir, SUMMARY_FILE));
 }
 
 function publishedRun<Summary>(runsDir: string, folder: string, summary: Summary): PublishedRun<Summary> {

@@ -53,6 +53,31 @@ export const stepResultSchema = z.object({
   drainS: z.number().nonnegative().optional(),
   /** Capacity probes: whether this step held the SLO. */
   sloMet: z.boolean().optional(),
+  /** Why the step did not hold the SLO, one reason each (absent or empty when it held). */
+  sloMisses: z.array(z.string()).optional(),
+  /**
+   * Async: the worker's own histogram (order_async_end_to_end_seconds), bucket counts after the
+   * step minus before it; each percentile is its bucket's upper bound (null: above the last finite
+   * bucket), so the resolution is the bucket's width, no finer.
+   */
+  workerE2eMs: z
+    .object({
+      p50: milliseconds.nullable(),
+      p95: milliseconds.nullable(),
+      p99: milliseconds.nullable(),
+      count,
+      resolution: z.string(),
+    })
+    .optional(),
+  /** GETs of followed async orders' Locations (the measurement's own load) and their share of the step's requests. */
+  polls: count.optional(),
+  pollShare: fraction.optional(),
+  /** True when the lag was already 0 at the first sample after the step: drainS is below the sampler's resolution. */
+  drainBelowResolution: z.boolean().optional(),
+  /** Per process: CPU milliseconds (user + system) per order POST of the step, its drain included. */
+  cpuMsPerRequest: z.record(z.string(), z.number().nonnegative()).optional(),
+  /** Per process: the highest event-loop lag p99 sampled during the step, milliseconds. */
+  eventLoopLagP99Ms: z.record(z.string(), z.number().nonnegative()).optional(),
 });
 
 /** `t` = seconds since the run started; `series` e.g. 'order-worker lag', 'order-service rss MiB'. */
@@ -116,7 +141,7 @@ export const syncBurstSchema = z.object({
   rounds: z.array(burstRoundSchema),
 });
 
-export const scenarioSchema = z.enum(['smoke', 'compare', 'capacity', 'spike', 'soak']);
+export const scenarioSchema = z.enum(['smoke', 'compare', 'capacity', 'spike', 'soak', 'scaling']);
 
 export const runResultSchema = z.object({
   scenario: scenarioSchema,
@@ -143,7 +168,22 @@ export const runResultSchema = z.object({
     lag: z.array(seriesPointSchema),
     memory: z.array(seriesPointSchema),
     throughput: z.array(seriesPointSchema).optional(),
+    /** CPU of each service process, % of one core, e.g. 'order-service CPU %'. */
+    cpu: z.array(seriesPointSchema).optional(),
+    /** Event-loop lag p99 of each service process since its previous sample, e.g. 'gateway event-loop p99 ms'. */
+    eventLoopLag: z.array(seriesPointSchema).optional(),
   }),
+  /** Unmeasured k6 steps run before the first measured step of a k6 run, counted in no step. */
+  warmUps: z
+    .array(
+      z.object({
+        run: z.string(),
+        modes: z.array(modeSchema),
+        ratePerS: z.number().nonnegative(),
+        seconds: z.number().nonnegative(),
+      }),
+    )
+    .optional(),
   capacity: z.array(z.object({ mode: modeSchema, maxRps: z.number().nonnegative(), slo: z.string() })).optional(),
   baselines: z.array(baselineSchema),
   /** Capacity runs: bursts of sync orders sent at the same moment. */

@@ -15,13 +15,88 @@ export function plotConsumerLag(result: RunResult): string | undefined {
   });
 }
 
-/** Memory of each process over the run (soak: a leak shows as a line that keeps climbing). */
+/**
+ * Memory of each process over the run (soak: a leak shows as a line that keeps climbing); when the
+ * run sampled them, each process's CPU and event-loop lag in panels below it, on the same clock.
+ */
 export function plotMemory(result: RunResult): string | undefined {
-  return plotTimeline('memory', result.series.memory, result.steps, {
-    title: 'Memory over time',
-    subtitle: 'resident set size per process; shaded bands are the steps',
-    yName: 'memory (MiB)',
+  const panels: Panel[] = [
+    { points: result.series.memory, yName: 'memory (MiB)' },
+    { points: result.series.cpu ?? [], yName: 'CPU (% of a core)' },
+    { points: result.series.eventLoopLag ?? [], yName: 'event-loop p99 (ms)' },
+  ].filter((panel) => panel.points.length > 0);
+  if (panels.length <= 1)
+    return plotTimeline('memory', result.series.memory, result.steps, {
+      title: 'Memory over time',
+      subtitle: 'resident set size per process; shaded bands are the steps',
+      yName: 'memory (MiB)',
+    });
+  return plotPanels('memory', panels, result.steps, {
+    title: 'Memory, CPU and event-loop lag over time',
+    subtitle:
+      'per process: resident set size, CPU (/proc), event-loop lag p99 since the previous sample; shaded bands are the steps',
   });
+}
+
+/** CPU of each service process over the run, % of one core. */
+export function plotCpu(result: RunResult): string | undefined {
+  return plotTimeline('cpu', result.series.cpu ?? [], result.steps, {
+    title: 'CPU over time',
+    subtitle: 'user + system time of each process (/proc), % of one core; shaded bands are the steps',
+    yName: 'CPU (% of a core)',
+  });
+}
+
+/** Event-loop lag p99 of each service process over the run (prom-client, reset at each sample). */
+export function plotEventLoopLag(result: RunResult): string | undefined {
+  return plotTimeline('event-loop-lag', result.series.eventLoopLag ?? [], result.steps, {
+    title: 'Event-loop lag over time',
+    subtitle: 'p99 of each process since the previous sample; shaded bands are the steps',
+    yName: 'event-loop p99 (ms)',
+  });
+}
+
+interface Panel {
+  readonly points: readonly SeriesPoint[];
+  readonly yName: string;
+}
+
+const PANEL_HEIGHT = 230;
+
+/** Several timelines stacked on one time axis; each panel its own y axis, the legend shared. */
+function plotPanels(
+  id: string,
+  panels: readonly Panel[],
+  steps: readonly StepResult[],
+  text: Omit<TimelineText, 'yName'>,
+): string {
+  const all = panels.flatMap((panel) => panel.points);
+  const end = Math.max(...all.map((point) => point.t), ...steps.map((step) => step.startS + step.durationS));
+  const names = uniqueOf(all.map((point) => point.series));
+  const top = (index: number) => 80 + index * (PANEL_HEIGHT + 50);
+  const series = panels.flatMap((panel, index) =>
+    uniqueOf(panel.points.map((point) => point.series)).map((name, line) => ({
+      ...lineOverTime(name, panel.points, colorAt(names.indexOf(name))),
+      xAxisIndex: index,
+      yAxisIndex: index,
+      ...(line === 0 && { markArea: stepBands(steps) }),
+    })),
+  );
+  return renderSvg(
+    id,
+    {
+      title: titleOf(text.title, text.subtitle),
+      legend: legendOf(names),
+      grid: panels.map((_, index) => ({ left: 80, right: 40, top: top(index), height: PANEL_HEIGHT })),
+      xAxis: panels.map((_, index) => ({
+        ...xValueAxis({ name: 'time since start (s)', min: 0, max: Math.ceil(end) }),
+        gridIndex: index,
+      })),
+      yAxis: panels.map((panel, index) => ({ ...yValueAxis({ name: panel.yName, min: 0 }), gridIndex: index })),
+      series,
+    },
+    { width: WIDE.width, height: top(panels.length) + 60 + Math.ceil(names.length / 4) * 20 },
+  );
 }
 
 /** Throughput sampled during the run, when the runner recorded it. */

@@ -9,7 +9,7 @@ import { measureBaselines, type MeasuredBaselines } from './baselines';
 import { computeCapacityGoals, describeShedding } from './capacity-goals';
 import { searchCapacity, type Search, type SearchTarget } from './capacity-search';
 import { measureGatewayCpu, type GatewayCpu } from './gateway-cpu';
-import { DEFAULT_SLO, describeSlo, heldSlo, type Slo } from './result-builder';
+import { DEFAULT_SLO, SUSTAINED_SLO, describeSlo, heldSlo } from './result-builder';
 import { awaitDrained, env, runK6Step, withWorkerPaused, type RunContext, type ScenarioOutcome } from './run-context';
 import { runSyncBursts } from './sync-burst';
 import { drainAsBaseline, measureDrain } from './worker-drain';
@@ -19,10 +19,16 @@ const settings = () => ({
   startRate: Number(env('CAPACITY_START_RATE', '25')),
   maxRate: Number(env('CAPACITY_MAX_RATE', '4000')),
   bisections: Number(env('CAPACITY_BISECTIONS', '3')),
+  /** Seconds of each probe (one k6 step at one rate). */
   probeSeconds: Number(env('CAPACITY_PROBE_SECONDS', '10')),
+  /** 'off': every miss counts at once (CAPACITY_MISS_REPEATS is then ignored). */
   confirmFirstMiss: env('CAPACITY_CONFIRM_MISS', 'on') !== 'off',
-  /** Share of the sustained steps' async orders followed to their final status. */
-  e2eSample: Number(env('CAPACITY_E2E_SAMPLE', '0.1')),
+  /** More probes a rate that missed by a little gets before the miss counts (capacity-search.ts). */
+  missRepeats: Number(env('CAPACITY_MISS_REPEATS', '1')),
+  /** Unmeasured seconds of the mode at WARMUP_RATE at the start of each search's first probe. */
+  searchWarmUpSeconds: Number(env('CAPACITY_SEARCH_WARMUP_SECONDS', '5')),
+  /** Share of the sustained steps' async orders followed to their final status (polled with backoff). */
+  e2eSample: Number(env('CAPACITY_E2E_SAMPLE', '0.05')),
   burst: {
     orders: Number(env('SYNC_BURST_ORDERS', '75')),
     rounds: Number(env('SYNC_BURST_ROUNDS', '3')),
@@ -36,9 +42,6 @@ const settings = () => ({
   /** 'off' skips `npm run perf:gateway` (its goal is then not measured). */
   gatewayBenchmark: env('CAPACITY_GATEWAY', 'on') !== 'off',
 });
-
-/** Async with the worker running: acceptance as DEFAULT_SLO, and the orders placed in time. */
-const SUSTAINED_SLO: Slo = Object.freeze({ ...DEFAULT_SLO, e2eP99Ms: 1000, maxDrainS: 5 });
 
 const PHASES = [
   'warm-up: sync and async orders, not recorded',
@@ -87,7 +90,7 @@ export async function runCapacity(ctx: RunContext): Promise<ScenarioOutcome> {
     baselines: [...(drain ? [drainAsBaseline(drain, capacityOf('async'))] : []), ...(measured?.baselines ?? [])],
     ...(syncBurst && { syncBurst }),
     goals,
-    notes: notesOf(s.probeSeconds, steps.length, searches, gateway),
+    notes: notesOf(s, steps.length, searches, gateway),
   };
 }
 
@@ -99,7 +102,9 @@ async function searchEveryMode(
 ) {
   const steps: StepResult[] = [];
   const searches: Search[] = [];
-  const search = async (target: SearchTarget) => void searches.push(await searchCapacity(ctx, target, s, steps));
+  const searchSettings = { ...s, warmUpSeconds: s.searchWarmUpSeconds };
+  const search = async (target: SearchTarget) =>
+    void searches.push(await searchCapacity(ctx, target, searchSettings, steps));
   const modes = s.modes.split(',').map((mode) => mode.trim());
   phase(PHASES[1]);
   await withWorkerPaused(ctx, async () => {
@@ -126,7 +131,8 @@ async function warmUp(ctx: RunContext, seconds: number): Promise<void> {
     STEP_SECONDS: String(seconds),
     GAP_SECONDS: '0',
   };
-  await runK6Step(ctx, 'warm-up', { ...env, E2E_SAMPLE: '0' }, false);
+  await runK6Step(ctx, 'warm-up', { ...env, E2E_SAMPLE: '0', WARMUP_SECONDS: '0' }, false);
+  ctx.warmUps.push({ run: 'warm-up', modes: ['sync', 'async'], ratePerS: 25, seconds: seconds * 2 });
   await awaitDrained(ctx);
 }
 
@@ -161,10 +167,16 @@ async function measureGateway(ctx: RunContext, enabled: boolean): Promise<Gatewa
   return gateway;
 }
 
-function notesOf(probeSeconds: number, probes: number, searches: readonly Search[], gateway: GatewayCpu): string[] {
+function notesOf(
+  s: ReturnType<typeof settings>,
+  probes: number,
+  searches: readonly Search[],
+  gateway: GatewayCpu,
+): string[] {
   const sync = searches.find((found) => found.mode === 'sync');
+  const repeats = s.confirmFirstMiss ? s.missRepeats : 0;
   return [
-    `probes: ${probes} k6 runs of ${probeSeconds} s each`,
+    `probes: ${probes} k6 runs of ${s.probeSeconds} s each; a marginal miss probed up to ${repeats} more time(s) before it counted, a clear miss at once; each search's first probe began with ${s.searchWarmUpSeconds} s of unmeasured warm-up`,
     ...(sync ? [describeShedding(sync.probes.filter((step) => !heldSlo(step, sync.slo)))] : []),
     ...(gateway.why ? [`gateway's own CPU: ${gateway.why}`] : []),
   ];

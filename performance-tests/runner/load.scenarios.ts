@@ -4,6 +4,7 @@ import { findStockImbalances } from '@ecom/product-service/bench';
 import type { StepResult } from '../report/result.schema';
 import { measureBaselines } from './baselines';
 import { DEFAULT_SLO, describeSlo, heldSlo } from './result-builder';
+import { describeDrain } from './samplers';
 import { awaitDrained, env, runK6Step, stepResults, type RunContext, type ScenarioOutcome } from './run-context';
 
 export async function runSmoke(ctx: RunContext): Promise<ScenarioOutcome> {
@@ -25,7 +26,8 @@ export async function runCompare(ctx: RunContext): Promise<ScenarioOutcome> {
     stepSeconds: Number(env('STEP_SECONDS', '20')),
     gapSeconds: Number(env('GAP_SECONDS', '5')),
     dataset: ctx.k6Env['DATASET'],
-    e2eSample: Number(env('E2E_SAMPLE', '0.1')),
+    e2eSample: Number(env('E2E_SAMPLE', '0.02')),
+    ...warmUpSettings(),
   };
   const outcome = await runK6Step(ctx, 'compare', {
     SCENARIO: 'compare',
@@ -33,6 +35,8 @@ export async function runCompare(ctx: RunContext): Promise<ScenarioOutcome> {
     RATES: settings.rates,
     STEP_SECONDS: String(settings.stepSeconds),
     GAP_SECONDS: String(settings.gapSeconds),
+    E2E_SAMPLE: String(settings.e2eSample),
+    ...warmUpEnv(settings),
   });
   await awaitDrained(ctx);
   const steps = stepResults(ctx, outcome, DEFAULT_SLO);
@@ -41,8 +45,33 @@ export async function runCompare(ctx: RunContext): Promise<ScenarioOutcome> {
     steps,
     settings: { ...settings, slo: describeSlo(DEFAULT_SLO) },
     ...(baselines && { baselines: baselines.baselines }),
-    notes: [...describeCompare(steps), ...(ctx.system ? await describeLedger(ctx) : [])],
+    notes: [
+      ...describeCompare(steps),
+      ...steps.flatMap(describeEndToEnd),
+      ...(ctx.system ? await describeLedger(ctx) : []),
+    ],
   };
+}
+
+/** An async step's two end-to-end figures: the sampled polls (a client's view) and the worker's histogram (every order). */
+export function describeEndToEnd(step: StepResult): string[] {
+  if (!step.e2eMs && !step.workerE2eMs) return [];
+  const polled = step.e2eMs
+    ? `polled: p99 ${step.e2eMs.p99} ms over ${step.e2eMs.count} followed orders (polls ${((step.pollShare ?? 0) * 100).toFixed(1)}% of the step's requests)`
+    : 'polled: none followed';
+  const worker = step.workerE2eMs
+    ? `worker's histogram: p50 ≤ ${step.workerE2eMs.p50 ?? '∞'} ms, p99 ≤ ${step.workerE2eMs.p99 ?? '∞'} ms over ${step.workerE2eMs.count} orders (bucket resolution)`
+    : "worker's histogram: not sampled";
+  return [`${step.label} end to end — ${polled}; ${worker}`];
+}
+
+/** The unmeasured warm-up of compare, spike and soak (k6/lib/plan.js: each mode at WARMUP_RATE for WARMUP_SECONDS). */
+function warmUpSettings() {
+  return { warmUpSeconds: Number(env('WARMUP_SECONDS', '5')), warmUpRate: Number(env('WARMUP_RATE', '10')) };
+}
+
+function warmUpEnv(settings: ReturnType<typeof warmUpSettings>): Record<string, string> {
+  return { WARMUP_SECONDS: String(settings.warmUpSeconds), WARMUP_RATE: String(settings.warmUpRate) };
 }
 
 function describeCompare(steps: readonly StepResult[]): string[] {
@@ -103,6 +132,7 @@ export async function runSpike(ctx: RunContext): Promise<ScenarioOutcome> {
     spikeRate: Number(env('SPIKE_RATE', '400')),
     spikeSeconds: Number(env('SPIKE_SECONDS', '30')),
     afterSeconds: Number(env('SPIKE_AFTER_SECONDS', '60')),
+    ...warmUpSettings(),
   };
   const outcome = await runK6Step(ctx, 'spike', {
     SCENARIO: 'spike',
@@ -111,6 +141,7 @@ export async function runSpike(ctx: RunContext): Promise<ScenarioOutcome> {
     SPIKE_RATE: String(settings.spikeRate),
     SPIKE_SECONDS: String(settings.spikeSeconds),
     SPIKE_AFTER_SECONDS: String(settings.afterSeconds),
+    ...warmUpEnv(settings),
   });
   await awaitDrained(ctx, 300_000);
   const steps = stepResults(ctx, outcome, DEFAULT_SLO);
@@ -136,14 +167,25 @@ function describeRecovery(
     firstHealthy === -1
       ? 'not within the observed window'
       : `${after[firstHealthy]!.durationS * firstHealthy}–${after[firstHealthy]!.durationS * (firstHealthy + 1)} s after the burst`;
-  const during = spike
-    ? `during the burst: ${spike.achievedRps}/s of ${spike.offeredRps}/s offered, p99 ${spike.latencyMs.p99} ms, ${(spike.errorRate * 100).toFixed(1)}% errors (${(spike.rate503 * 100).toFixed(1)}% 503), ${spike.droppedIterations} dropped`
-    : '';
+  const during = spike ? describeBurst(spike) : '';
   const drain =
     spike?.drainS !== undefined
-      ? `; backlog drained ${spike.drainS} s after the burst ended (at ${spikeEnd.toFixed(0)} s)`
+      ? `; backlog drained ${describeDrain(spike.drainS, spike.drainBelowResolution)} after the burst ended (at ${spikeEnd.toFixed(0)} s)`
       : '';
   return `${mode}: ${during}; back within the SLO ${recovered}${drain}`;
+}
+
+/**
+ * The burst's verdict: an iteration k6 could not start is an order the system did not take, so
+ * dropped iterations count as failures beside the errors, as a share of what was offered.
+ */
+export function describeBurst(spike: StepResult): string {
+  const offered = Math.round(spike.offeredRps * spike.durationS);
+  const errors = Math.round(spike.errorRate * spike.requests);
+  const failed = errors + spike.droppedIterations;
+  const share = offered > 0 ? ((failed / offered) * 100).toFixed(1) : '0.0';
+  const verdict = spike.sloMet ? 'held the SLO' : `did not hold the SLO (${(spike.sloMisses ?? []).join('; ')})`;
+  return `during the burst: ${spike.achievedRps}/s of ${spike.offeredRps}/s offered, p99 ${spike.latencyMs.p99} ms; ${failed} of ${offered} offered orders failed (${share}%: ${errors} errors, ${(spike.rate503 * 100).toFixed(1)}% 503, ${spike.droppedIterations} dropped iterations); ${verdict}`;
 }
 
 /** Every mode at a steady rate for minutes, in slices: latency drift and memory growth. */
@@ -153,6 +195,7 @@ export async function runSoak(ctx: RunContext): Promise<ScenarioOutcome> {
     rate: Number(env('SOAK_RATE', '50')),
     minutes: Number(env('SOAK_MINUTES', '10')),
     sliceSeconds: Number(env('SOAK_SLICE_SECONDS', '60')),
+    ...warmUpSettings(),
   };
   const outcome = await runK6Step(ctx, 'soak', {
     SCENARIO: 'soak',
@@ -160,6 +203,7 @@ export async function runSoak(ctx: RunContext): Promise<ScenarioOutcome> {
     SOAK_RATE: String(settings.rate),
     SOAK_MINUTES: String(settings.minutes),
     SOAK_SLICE_SECONDS: String(settings.sliceSeconds),
+    ...warmUpEnv(settings),
   });
   await awaitDrained(ctx);
   const steps = stepResults(ctx, outcome, DEFAULT_SLO);

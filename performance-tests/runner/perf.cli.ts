@@ -1,5 +1,5 @@
 /**
- * npm run perf -- <smoke|compare|capacity|spike|soak> [--dataset contention]
+ * npm run perf -- <smoke|compare|capacity|spike|soak|scaling> [--dataset contention]
  * npm run perf -- profile <product-service|order-service|order-worker|gateway> [--tool doctor|flame]
  *
  * Starts the system on free ports (or uses BASE_URL), seeds it through the API, runs the k6
@@ -10,9 +10,11 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { CAPACITY_SUMMARY_FILE, summarizeCapacityRun } from '../report/capacity-summary';
 import type { MachineLoad, RunResult } from '../report/result.schema';
+import { RUN_SUMMARY_FILE, writeRunSummary } from '../report/run-summary';
 import { writeReport } from '../report/write-report';
+import { writeScalingRun } from '../scaling/scaling-run-output';
+import { runScaling, type ScalingOutcome } from '../scaling/scaling.scenario';
 import { runCapacity } from './capacity.scenario';
 import { k6Version } from './k6';
 import { runCompare, runSmoke, runSoak, runSpike } from './load.scenarios';
@@ -21,9 +23,16 @@ import { readMachineLoad } from './machine-load';
 import { clinicWrapper, runProfile } from './profile.scenario';
 import { describeCommand, describeMachine } from './result-builder';
 import type { RunContext, ScenarioOutcome } from './run-context';
-import { sampleConsumerLag, sampleMemory } from './samplers';
+import { sampleConsumerLag, sampleMemory, sampleProcesses } from './samplers';
 
-const SCENARIOS = { smoke: runSmoke, compare: runCompare, capacity: runCapacity, spike: runSpike, soak: runSoak };
+const SCENARIOS = {
+  smoke: runSmoke,
+  compare: runCompare,
+  capacity: runCapacity,
+  spike: runSpike,
+  soak: runSoak,
+  scaling: runScaling,
+};
 type ScenarioName = keyof typeof SCENARIOS;
 
 interface Arguments {
@@ -77,14 +86,15 @@ async function main(): Promise<void> {
     say('interrupted: stopping the system');
     void (system?.stop() ?? Promise.resolve()).finally(() => process.exit(130));
   });
+  let samplers: Pick<RunContext, 'lag' | 'memory' | 'processes'> = {};
   try {
     const ctx = { ...(await openContext(dir, startedAt, args, system)), loadBefore };
+    samplers = ctx;
     const outcome =
       args.scenario === 'profile'
         ? await runProfile(ctx, args.service!, args.tool)
         : await SCENARIOS[args.scenario](ctx);
-    await ctx.lag?.stop();
-    await ctx.memory?.stop();
+    await stopSamplers(ctx);
     if (args.scenario === 'profile') {
       await system?.stop();
       say(`profile written under ${dir}/clinic`);
@@ -93,8 +103,16 @@ async function main(): Promise<void> {
     await system?.stop();
     await writeResult(ctx, args.scenario, outcome);
   } finally {
+    // A scenario that failed leaves its samplers running: they would keep this process alive.
+    await stopSamplers(samplers);
     await system?.stop();
   }
+}
+
+async function stopSamplers(samplers: Pick<RunContext, 'lag' | 'memory' | 'processes'>): Promise<void> {
+  await samplers.lag?.stop();
+  await samplers.memory?.stop();
+  await samplers.processes?.stop();
 }
 
 async function openContext(
@@ -115,6 +133,12 @@ async function openContext(
     ? await sampleConsumerLag(system.brokers, system.workerGroup, system.topics.requests, startedAt)
     : undefined;
   const memory = system ? sampleMemory(() => system.services, startedAt) : undefined;
+  const processes = system
+    ? sampleProcesses(
+        () => system.services.map(({ name, url, process }) => ({ name, url, pid: process.pid })),
+        startedAt,
+      )
+    : undefined;
   return {
     dir,
     say,
@@ -123,13 +147,19 @@ async function openContext(
     k6Env,
     k6Runs: [],
     workerPaused: false,
+    warmUps: [],
     ...(system && { system }),
+    ...(processes && { processes }),
     ...(lag && { lag }),
     ...(memory && { memory }),
   };
 }
 
-async function writeResult(ctx: RunContext, scenario: ScenarioName, outcome: ScenarioOutcome): Promise<void> {
+async function writeResult(
+  ctx: RunContext,
+  scenario: ScenarioName,
+  outcome: ScenarioOutcome & { scaling?: ScalingOutcome },
+): Promise<void> {
   const main = ctx.k6Runs.find((name) => name === scenario) ?? ctx.k6Runs[0];
   const throughput = (ctx.lag?.points ?? []).filter((p) => p.series === 'worker consumed/s');
   const loadAfter = await readMachineLoad();
@@ -145,13 +175,22 @@ async function writeResult(ctx: RunContext, scenario: ScenarioName, outcome: Sce
       loadAfter,
     },
     command: describeCommand(process.argv.slice(2)),
-    settings: { ...outcome.settings, target: ctx.system ? 'local system started by the runner' : ctx.baseUrl },
+    settings: {
+      ...outcome.settings,
+      dataset: ctx.k6Env['DATASET'],
+      target: ctx.system ? 'local system started by the runner' : ctx.baseUrl,
+    },
     steps: outcome.steps,
     series: {
       lag: (ctx.lag?.points ?? []).filter((p) => p.series !== 'worker consumed/s'),
       memory: ctx.memory?.points ?? [],
       throughput,
+      ...(ctx.processes && {
+        cpu: ctx.processes.points.filter((p) => p.series.endsWith(' CPU %')),
+        eventLoopLag: ctx.processes.points.filter((p) => p.series.endsWith(' event-loop p99 ms')),
+      }),
     },
+    ...(ctx.warmUps.length > 0 && { warmUps: ctx.warmUps }),
     ...(outcome.capacity && { capacity: outcome.capacity }),
     baselines: outcome.baselines ?? [],
     ...(outcome.syncBurst && { syncBurst: outcome.syncBurst }),
@@ -167,12 +206,13 @@ async function writeResult(ctx: RunContext, scenario: ScenarioName, outcome: Sce
   writeFileSync(path.join(ctx.dir, 'result.json'), JSON.stringify(result, null, 2));
   const report = writeReport(ctx.dir, result);
   say(`wrote result.json, report.md, report.html and ${report.plots.length} plots in ${ctx.dir}`);
-  if (scenario === 'capacity') {
-    const summary = summarizeCapacityRun(result, path.basename(ctx.dir));
-    writeFileSync(path.join(ctx.dir, CAPACITY_SUMMARY_FILE), `${JSON.stringify(summary, null, 2)}\n`);
-    say(`wrote ${CAPACITY_SUMMARY_FILE}; publish it with: npm run perf:publish -- ${path.relative(ROOT, ctx.dir)}`);
-    for (const goal of summary.goals)
-      say(`goal: ${goal.figure}: ${goal.measured} (goal ${goal.goal}) → ${goal.verdict}`);
+  if (outcome.scaling) return writeScalingRun(ctx, result, outcome.scaling);
+  const summary = writeRunSummary(ctx.dir, result);
+  if (summary) {
+    say(`wrote ${RUN_SUMMARY_FILE}; publish it with: npm run perf:publish -- ${path.relative(ROOT, ctx.dir)}`);
+    if (summary.kind === 'capacity')
+      for (const goal of summary.goals)
+        say(`goal: ${goal.figure}: ${goal.measured} (goal ${goal.goal}) → ${goal.verdict}`);
   }
 }
 

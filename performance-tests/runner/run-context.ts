@@ -1,10 +1,18 @@
 /** What every scenario of a perf run shares: where results go, the system, the samples, the clock. */
-import type { Baseline, Goal, MachineLoad, SeriesPoint, StepResult, SyncBurst } from '../report/result.schema';
+import type {
+  Baseline,
+  Goal,
+  MachineLoad,
+  RunResult,
+  SeriesPoint,
+  StepResult,
+  SyncBurst,
+} from '../report/result.schema';
 import { runK6, type K6Outcome } from './k6';
 import type { LocalSystem } from './local-system';
 import { sleep } from './processes';
 import { toStepResult, type Slo } from './result-builder';
-import type { Sampler } from './samplers';
+import type { ProcessSampler, Sampler } from './samplers';
 
 export interface RunContext {
   readonly dir: string;
@@ -16,6 +24,8 @@ export interface RunContext {
   readonly system?: LocalSystem;
   readonly lag?: Sampler;
   readonly memory?: Sampler;
+  /** Each service process's CPU, event-loop lag and (the worker) end-to-end histogram, every second. */
+  readonly processes?: ProcessSampler;
   /** Environment of every k6 run: targets, data set, and the products once seeded. */
   readonly k6Env: Record<string, string>;
   /** The k6 runs so far, by name: `<name>.k6-steps.raw.json` and `<name>.k6-dashboard.html` in `dir`. */
@@ -24,6 +34,8 @@ export interface RunContext {
   readonly loadBefore?: MachineLoad;
   /** True while the worker is stopped on purpose (its backlog is then not expected to drain). */
   workerPaused: boolean;
+  /** The warm-ups the k6 runs so far began with (unmeasured). */
+  readonly warmUps: NonNullable<RunResult['warmUps']>;
 }
 
 export interface ScenarioOutcome {
@@ -49,8 +61,16 @@ export async function runK6Step(
   env_: Record<string, string>,
   dashboard = true,
 ): Promise<K6Outcome> {
-  const outcome = await runK6(ctx.dir, name, { ...ctx.k6Env, ...env_ }, dashboard);
+  const outcome = await runK6(ctx.dir, name, { ...ctx.k6Env, ...env_ }, { dashboard, say: ctx.say });
   ctx.k6Runs.push(name);
+  if (outcome.warmUp) {
+    ctx.warmUps.push({ run: name, ...outcome.warmUp });
+    ctx.say(
+      `${name}: warm-up ${outcome.warmUp.modes.join(', ')} @ ${outcome.warmUp.ratePerS}/s, ${outcome.warmUp.seconds} s, not measured`,
+    );
+  }
+  if (outcome.thresholdsFailed)
+    ctx.say(`${name}: k6 reports a threshold (the SLO of a step) broken; figures are valid`);
   if (outcome.setup?.productIds && !ctx.k6Env['PRODUCT_IDS'])
     ctx.k6Env['PRODUCT_IDS'] = JSON.stringify(outcome.setup.productIds);
   return outcome;
@@ -62,9 +82,22 @@ export function stepOffsetS(ctx: RunContext, outcome: K6Outcome): number {
   return at === undefined ? 0 : (at - ctx.startedAt) / 1000;
 }
 
+/**
+ * The k6 run's steps as results. A step's window for the process figures (CPU per request, the
+ * worker's histogram) runs from its start until its backlog drained, at most until the next step.
+ */
 export function stepResults(ctx: RunContext, outcome: K6Outcome, slo?: Slo): StepResult[] {
   const offset = stepOffsetS(ctx, outcome);
-  return outcome.steps.map((step) => toStepResult(step, offset, lagPoints(ctx), slo));
+  const readings = ctx.processes?.readings;
+  return outcome.steps.map((step) => {
+    const plain = toStepResult(step, offset, lagPoints(ctx), slo);
+    if (!readings) return plain;
+    const end = plain.startS + plain.durationS;
+    const next = outcome.steps.map((s) => s.startS + offset).find((startS) => startS >= end - 0.05);
+    const drained = end + (plain.drainS ?? 0) + 1;
+    const windowEndS = next === undefined ? drained : Math.min(drained, next);
+    return toStepResult(step, offset, lagPoints(ctx), slo, { readings, windowEndS });
+  });
 }
 
 /** Waits (up to `timeoutMs`) until the worker's backlog is empty, so one measurement does not bleed into the next. */

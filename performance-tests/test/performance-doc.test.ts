@@ -1,7 +1,8 @@
 /**
  * docs/performance.md's generated sections are what the generator makes of the committed
- * summaries (docs/performance/runs/): a figure typed by hand, or a summary published without
- * regenerating the doc, fails here. Regenerate with `npm run perf:publish`.
+ * summaries (docs/performance/runs/), and every table of figures in it is inside one: a figure
+ * typed by hand, or a summary published without regenerating the doc, fails here. Regenerate with
+ * `npm run perf:publish`.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -9,10 +10,30 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { summarizeCapacityRun } from '../report/capacity-summary';
 import { SECTION_NAMES, renderDocSections } from '../report/doc-sections';
+import { findHandTypedFigureTables } from '../report/doc-table-audit';
 import { GeneratedSectionError, findGeneratedSections, replaceGeneratedSections } from '../report/generated-sections';
 import { PERFORMANCE_DOC, REPOSITORY_ROOT, readPublishedRuns } from '../report/published-runs';
+import { summarizeLoadRun } from '../report/load-summary';
 import { FIGURES, makeCapacityResult } from './support/capacity-fixture';
 import { markdownRow } from './support/report-fixture';
+import {
+  loadContentionResult,
+  loadOutboxSummary,
+  makeCompareSummary,
+  makeLoadSummary,
+  publishSummary,
+} from './support/summary-fixture';
+
+/**
+ * The tables of docs/performance.md that hold no measured figure, by the first cell of their
+ * header: every other table with a digit in it must be generated.
+ */
+const TABLES_WITHOUT_MEASUREMENTS = [
+  // The scenarios, what each does and its settings (the digits are default settings).
+  'scenario',
+  // The scaling run's series, what each scales and measures (the digits are partition and product counts).
+  'series',
+];
 
 const GATEWAY_SUMMARY = {
   scenario: 'gateway',
@@ -39,8 +60,42 @@ describe('docs/performance.md', () => {
 
     const regenerated = replaceGeneratedSections(doc, renderDocSections(readPublishedRuns()));
 
-    expect(findGeneratedSections(doc, SECTION_NAMES)).toContain('capacity-goals');
+    expect(findGeneratedSections(doc, SECTION_NAMES)).toEqual(expect.arrayContaining([...SECTION_NAMES]));
     expect(regenerated).toBe(doc);
+  });
+
+  test('when its tables are read, then every table of figures is inside a generated section', () => {
+    const doc = readFileSync(PERFORMANCE_DOC, 'utf8');
+
+    expect(findHandTypedFigureTables(doc, TABLES_WITHOUT_MEASUREMENTS)).toEqual([]);
+  });
+});
+
+describe('findHandTypedFigureTables', () => {
+  const handTyped = [
+    '| run (2026-11-22) | updates/s | lag p99 |',
+    '| ---------------- | --------: | ------: |',
+    '| 5,000 updates    |       239 |  337 ms |',
+  ].join('\n');
+
+  test('when a table of figures is typed outside the generated sections, then it is found with its line', () => {
+    const doc = `# Doc\n\n<!-- generated:outbox begin -->\n\nNo run.\n\n<!-- generated:outbox end -->\n\n${handTyped}\n`;
+
+    expect(findHandTypedFigureTables(doc, TABLES_WITHOUT_MEASUREMENTS)).toEqual([
+      { line: 9, header: ['run (2026-11-22)', 'updates/s', 'lag p99'] },
+    ]);
+  });
+
+  test('when the same table is inside a generated section, or holds no digit, or is allowed, then it is not', () => {
+    const words = '| mode | what |\n| ---- | ---- |\n| sync | waits |';
+    const settings = '| scenario | settings |\n| -------- | -------- |\n| compare  | RATES=25,50 |';
+    const doc = `<!-- generated:outbox begin -->\n\n${handTyped}\n\n<!-- generated:outbox end -->\n\n${words}\n\n${settings}\n`;
+
+    expect(findHandTypedFigureTables(doc, TABLES_WITHOUT_MEASUREMENTS)).toEqual([]);
+  });
+
+  test('when a table only looks like one inside a code block, then it is not a table', () => {
+    expect(findHandTypedFigureTables(`\`\`\`\n${handTyped}\n\`\`\`\n`, [])).toEqual([]);
   });
 });
 
@@ -106,6 +161,11 @@ describe('the generated sections', () => {
       summarizeCapacityRun(makeCapacityResult(), '2026-11-30T12-00-00-capacity'),
     );
     publish(runsDir, '2026-11-30T13-00-00-gateway', GATEWAY_SUMMARY);
+    publishSummary(runsDir, '2026-11-30T14-00-00-compare', makeCompareSummary());
+    publishSummary(runsDir, '2026-11-30T14-01-26-compare', summarizeLoadRun(loadContentionResult(), 'contention'));
+    publishSummary(runsDir, '2026-11-30T14-10-00-spike', makeLoadSummary('spike', 'spike'));
+    publishSummary(runsDir, '2026-11-30T14-20-00-soak', makeLoadSummary('soak', 'soak'));
+    publishSummary(runsDir, '2026-11-30T14-55-32-outbox', loadOutboxSummary());
     const doc = path.join(runsDir, 'doc.md');
     writeFileSync(
       doc,
@@ -122,15 +182,14 @@ describe('the generated sections', () => {
 
     expect(prettier.stderr).toBe('');
     expect(prettier.status).toBe(0);
+    expect(findHandTypedFigureTables(readFileSync(doc, 'utf8'), [])).toEqual([]);
   });
 
   test('when a marker is unknown or unpaired, then the document is refused, naming the section', () => {
     const sections = renderDocSections({});
 
     expect(() => replaceGeneratedSections(withMarkers(['capacity-goal']), sections)).toThrow(
-      new GeneratedSectionError(
-        'unknown generated section "capacity-goal" (known: capacity-goals, capacity-figures, gateway-variants)',
-      ),
+      new GeneratedSectionError(`unknown generated section "capacity-goal" (known: ${SECTION_NAMES.join(', ')})`),
     );
     expect(() => replaceGeneratedSections('<!-- generated:capacity-goals begin -->\ntyped', sections)).toThrow(
       'section "capacity-goals" never ends',

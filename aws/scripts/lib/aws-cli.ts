@@ -10,6 +10,11 @@ export class PrerequisiteError extends Error {
   override readonly name = 'PrerequisiteError';
 }
 
+/** The command line is wrong: printed with the usage, exit code 2. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
 export function step(message: string): void {
   console.log(`[aws] ${message}`);
 }

@@ -26,6 +26,16 @@ export async function stackOutputs(cli: AwsCli, environment: string, key: StackK
   return Object.fromEntries((stack.Outputs ?? []).map((output) => [output.OutputKey, output.OutputValue]));
 }
 
+/** The parameters a deployed stack runs with (CloudFormation lists defaults too); empty when not deployed. */
+export async function stackParameters(
+  cli: AwsCli,
+  environment: string,
+  key: StackKey,
+): Promise<Record<string, string>> {
+  const stack = await describeStack(cli, stackName(environment, key));
+  return Object.fromEntries((stack?.Parameters ?? []).map((p) => [p.ParameterKey, p.ParameterValue]));
+}
+
 /**
  * `aws cloudformation deploy`: creates or updates through a change set and waits. Parameters not
  * passed keep their previous value on an update (their default on a create).

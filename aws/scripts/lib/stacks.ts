@@ -173,11 +173,9 @@ export function servicesRolloutPhase(
   return { ...base, ...Object.fromEntries(counts) };
 }
 
-/** The ECS services, as named in the services stack, and the instance counts a load test sets. */
+/** The ECS services, as named in the services stack (a scaling experiment sets their counts). */
 export const HTTP_SERVICES = ['gateway', 'product-service', 'order-service'] as const;
 export const WORKER_SERVICE = 'order-worker';
-/** Partitions of order-requests: more workers than this would sit idle. */
-export const MAX_USEFUL_WORKERS = 6;
 
 export const K6_SCENARIOS = ['smoke', 'compare', 'capacity', 'spike', 'soak'] as const;
 export type K6Scenario = (typeof K6_SCENARIOS)[number];

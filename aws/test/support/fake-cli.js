@@ -3,11 +3,13 @@
  * A stand-in for the programs the deploy tool drives (aws, docker, git), for
  * aws/test/deploy-tool.test.ts: each call is appended to $FAKE_CLI_LOG as one JSON line, and
  * answered from $FAKE_CLI_STATE (stack outputs by stack name, which stacks exist). No network.
+ * `aws s3 cp s3://… <dir>` copies recorded results: the folder of the first `state.results` entry
+ * whose `match` (a regular expression) the S3 source matches.
  *
  * Usage (through the wrappers the test writes): fake-cli.js PROGRAM ARGS...
  */
 'use strict';
-const { appendFileSync, readFileSync, writeFileSync } = require('node:fs');
+const { appendFileSync, cpSync, readFileSync, writeFileSync } = require('node:fs');
 
 const [program, ...args] = process.argv.slice(2);
 const statePath = process.env.FAKE_CLI_STATE;
@@ -81,11 +83,17 @@ switch (command) {
   case 'cloudformation wait':
   case 'ecs wait':
   case 'ecs update-service':
-  case 's3 cp':
   case 's3 rm':
   case 'logs delete-log-group':
     answer('');
     break;
+  case 's3 cp': {
+    const [source, destination] = args.slice(2).filter((arg) => !arg.startsWith('--'));
+    const recorded = (state.results ?? []).find(({ match }) => new RegExp(match).test(source));
+    if (source.startsWith('s3://') && recorded) cpSync(recorded.dir, destination, { recursive: true });
+    answer('');
+    break;
+  }
   case 'ecr get-login-password':
     answer('fake-password');
     break;

@@ -14,6 +14,10 @@ const list = (name, fallback) =>
     .filter(Boolean);
 const trimSlash = (url) => url.replace(/\/+$/, '');
 
+/** The SLO (lib/slo.json, shared with the runner), each figure overridable by its environment variable. */
+const SLO_FILE = JSON.parse(open('./slo.json'));
+const sloFigure = (entry) => number(entry.env, entry.value);
+
 export const config = Object.freeze({
   scenario: text('SCENARIO', 'smoke'),
   baseUrl: trimSlash(text('BASE_URL', 'http://localhost:8080')),
@@ -36,10 +40,34 @@ export const config = Object.freeze({
   dataset: text('DATASET', 'default'),
   /** Product ids to order from (JSON array); when absent, setup() creates the data set's products. */
   productIds: __ENV.PRODUCT_IDS ? JSON.parse(__ENV.PRODUCT_IDS) : undefined,
-  /** Share of async orders whose Location is polled until final (end-to-end latency). */
-  e2eSample: number('E2E_SAMPLE', 0.1),
+  /**
+   * Share of async orders whose Location is polled until final (end-to-end latency as a client
+   * sees it). Small on purpose: the polls are load too; the worker's own histogram is the other
+   * measure, and costs no request.
+   */
+  e2eSample: number('E2E_SAMPLE', 0.02),
+  /** First wait before polling a followed order; each next wait doubles, up to POLL_MAX_INTERVAL_MS. */
   pollIntervalMs: number('POLL_INTERVAL_MS', 50),
+  // A tenth of the sustained SLO's 1 s: a followed order is recorded at most 100 ms late.
+  pollMaxIntervalMs: number('POLL_MAX_INTERVAL_MS', 100),
   pollTimeoutMs: number('POLL_TIMEOUT_MS', 30000),
+  /**
+   * Before the first measured step, each mode of the plan at WARMUP_RATE for WARMUP_SECONDS (0: none),
+   * counted in no step: the first step would otherwise pay for cold code, pools and connections.
+   */
+  // Capacity probes are many short runs: the runner asks for a warm-up on each search's first probe only.
+  warmUp: Object.freeze({
+    seconds: number('WARMUP_SECONDS', text('SCENARIO', 'smoke') === 'capacity' ? 0 : 5),
+    rate: number('WARMUP_RATE', 10),
+  }),
+  slo: Object.freeze({
+    p99Ms: sloFigure(SLO_FILE.p99Ms),
+    maxErrorRate: sloFigure(SLO_FILE.maxErrorRate),
+    maxDroppedShare: sloFigure(SLO_FILE.maxDroppedShare),
+    maxRejectedShare: sloFigure(SLO_FILE.maxRejectedShare),
+    /** Only when SLO_SUSTAINED=on (the runner's sustained async probes): async end-to-end p99, none left unfinished. */
+    e2eP99Ms: text('SLO_SUSTAINED', 'off') === 'on' ? sloFigure(SLO_FILE.sustained.e2eP99Ms) : undefined,
+  }),
   requestTimeout: text('REQUEST_TIMEOUT', '10s'),
   // Enough for the async steps' pollers too (each followed order holds a VU until it is final).
   maxVus: number('MAX_VUS', 1000),

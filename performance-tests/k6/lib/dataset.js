@@ -8,6 +8,8 @@ import { config } from './config.js';
 const DATASETS = {
   default: { products: 200, stock: 1000000 },
   contention: { products: 5, stock: 100 },
+  // The scaling run's hot variant: row-lock contention on a few products that never run out.
+  hot: { products: 5, stock: 1000000000 },
 };
 
 export function createDataset(name = config.dataset) {

@@ -2,7 +2,7 @@
 // Location until it is final, and the metrics every step is summarised from.
 import http from 'k6/http';
 import { check, sleep } from 'k6';
-import { Counter, Trend } from 'k6/metrics';
+import { Counter, Rate, Trend } from 'k6/metrics';
 import { config } from './config.js';
 
 /** Latency of the order POST alone (polls and set-up requests are not in it). */
@@ -16,6 +16,10 @@ export const outcomes = {
   noResponse: new Counter('order_no_response'), // timeout or connection error
   failed: new Counter('order_failed'), // any other status
 };
+/** Per order POST: true when it was an error (503, no answer, any unexpected status); a 409 is not one. */
+export const orderErrors = new Rate('order_errors');
+/** Per order POST: true when it was refused (409): a step of refusals measured no orders. */
+export const orderRefused = new Rate('order_refused');
 /** Every order POST by its status code ('0' = no response); per step for the known codes (plan.js). */
 export const orderStatus = new Counter('order_status');
 export const KNOWN_STATUSES = [200, 201, 202, 400, 404, 409, 413, 415, 422, 429, 500, 502, 503, 504, 0];
@@ -23,6 +27,8 @@ export const KNOWN_STATUSES = [200, 201, 202, 400, 404, 409, 413, 415, 422, 429,
 /** Async: POST → the order in its final status (placed or rejected), polled on its Location. */
 export const asyncEndToEnd = new Trend('async_e2e', true);
 export const asyncNotFinal = new Counter('async_not_final'); // polled until POLL_TIMEOUT_MS without a final status
+/** Every GET of a followed order's Location: the measurement's own traffic (its share is reported per step). */
+export const orderPolls = new Counter('order_polls');
 
 const JSON_HEADERS = { 'Content-Type': 'application/json' };
 
@@ -63,6 +69,9 @@ export function postOrder(mode, productIds) {
 
 function countOutcome(mode, response) {
   orderStatus.add(1, { status: String(response.status) });
+  const ok = response.status === expectedStatus(mode);
+  orderErrors.add(!ok && response.status !== 409);
+  orderRefused.add(response.status === 409);
   if (response.status === expectedStatus(mode)) outcomes.ok.add(1);
   else if (response.status === 409) outcomes.rejected.add(1);
   else if (response.status === 503) {
@@ -74,13 +83,20 @@ function countOutcome(mode, response) {
 
 /**
  * Polls an accepted async order until the service reports it placed or rejected (200), and
- * records the end-to-end latency from the POST being sent. Returns the final order, or undefined.
+ * records the end-to-end latency from the POST being sent. The waits between polls start at
+ * POLL_INTERVAL_MS and double up to POLL_MAX_INTERVAL_MS, so a slow order costs a few polls, not
+ * one every 50 ms; the figure is then an upper bound, late by up to the last wait. Returns the
+ * final order, or undefined.
  */
 export function awaitFinalOrder(accepted, sentAtMs) {
   const location = accepted.headers.Location;
   const url = location.startsWith('http') ? location : `${config.baseUrl}${location}`;
   const deadline = sentAtMs + config.pollTimeoutMs;
+  let waitMs = config.pollIntervalMs;
   while (Date.now() < deadline) {
+    sleep(waitMs / 1000);
+    waitMs = Math.min(waitMs * 2, config.pollMaxIntervalMs);
+    orderPolls.add(1);
     const response = http.get(url, {
       tags: { name: 'GET order (poll)' },
       responseCallback: http.expectedStatuses(200, 202),
@@ -89,7 +105,6 @@ export function awaitFinalOrder(accepted, sentAtMs) {
       asyncEndToEnd.add(Date.now() - sentAtMs);
       return response.json();
     }
-    sleep(config.pollIntervalMs / 1000);
   }
   asyncNotFinal.add(1);
   return undefined;
