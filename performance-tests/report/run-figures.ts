@@ -3,6 +3,7 @@
  * side by side whatever their kind: a load run's per step, a capacity run's per mode, baseline and
  * goal, a gateway run's per variant, an outbox burst's, a scaling experiment's per series and point.
  */
+import { median } from '../scaling/scaling-curve';
 import type { OutboxSummary } from '../outbox/outbox-summary.schema';
 import type { ScalingSummary } from '../scaling/scaling-summary.schema';
 import type { CapacitySummary } from './capacity-summary.schema';
@@ -114,10 +115,4 @@ function scalingFigures(summary: ScalingSummary): RunFigure[] {
 
 function percent(share: number | null): number | null {
   return share === null ? null : Math.round(share * 100_000) / 1000;
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }

@@ -38,24 +38,6 @@ export function plotMemory(result: RunResult): string | undefined {
   });
 }
 
-/** CPU of each service process over the run, % of one core. */
-export function plotCpu(result: RunResult): string | undefined {
-  return plotTimeline('cpu', result.series.cpu ?? [], result.steps, {
-    title: 'CPU over time',
-    subtitle: 'user + system time of each process (/proc), % of one core; shaded bands are the steps',
-    yName: 'CPU (% of a core)',
-  });
-}
-
-/** Event-loop lag p99 of each service process over the run (prom-client, reset at each sample). */
-export function plotEventLoopLag(result: RunResult): string | undefined {
-  return plotTimeline('event-loop-lag', result.series.eventLoopLag ?? [], result.steps, {
-    title: 'Event-loop lag over time',
-    subtitle: 'p99 of each process since the previous sample; shaded bands are the steps',
-    yName: 'event-loop p99 (ms)',
-  });
-}
-
 interface Panel {
   readonly points: readonly SeriesPoint[];
   readonly yName: string;

@@ -67,7 +67,7 @@ export function describeSlo(slo: Slo): string {
   const parts = [
     `p99 ≤ ${slo.p99Ms} ms`,
     `errors < ${slo.maxErrorRate * 100}%`,
-    `dropped < ${slo.maxDroppedShare * 100}%`,
+    `dropped ≤ ${slo.maxDroppedShare * 100}%`,
     ...(slo.e2eP99Ms === undefined ? [] : [`end-to-end p99 ≤ ${slo.e2eP99Ms} ms`]),
     ...(slo.maxDrainS === undefined ? [] : [`lag back to 0 within ${slo.maxDrainS} s`]),
   ];

@@ -101,14 +101,25 @@ function cgroupQuotas(mechanism: 'cgroup-v1' | 'cgroup-v2', base: string, parent
 
 function tasksetQuotas(): CpuQuotas {
   let next = 0;
+  /** Each pinned process's CPU list before it was pinned, to give back on release. */
+  const pinned = new Map<number, string>();
   return {
     mechanism: 'taskset',
     periodUs: null,
     limit: (_label, pid) => {
-      const cpu = next++ % availableParallelism();
-      for (const member of processTree(pid)) spawnSync('taskset', ['-a', '-p', '-c', String(cpu), String(member)]);
+      const cpu = String(next++ % availableParallelism());
+      for (const member of processTree(pid)) {
+        const before = /: (\S+)\s*$/.exec(
+          spawnSync('taskset', ['-c', '-p', String(member)], { encoding: 'utf8' }).stdout,
+        );
+        if (before?.[1] && !pinned.has(member)) pinned.set(member, before[1]);
+        spawnSync('taskset', ['-a', '-p', '-c', cpu, String(member)]);
+      }
     },
-    release: () => {},
+    release: () => {
+      for (const [pid, cpus] of pinned) spawnSync('taskset', ['-a', '-p', '-c', cpus, String(pid)]);
+      pinned.clear();
+    },
   };
 }
 

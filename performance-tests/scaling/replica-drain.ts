@@ -14,8 +14,6 @@ import { awaitDrained, runK6Step, type RunContext } from '../runner/run-context'
 import { startCpuMeter, type CpuReading } from './point-cpu';
 import type { TierReplicas } from './tier-replicas';
 
-export const WORKER_SESSION_TIMEOUT_MS = 10_000;
-
 export interface ReplicaDrain {
   readonly placed: number;
   readonly seconds: number;

@@ -4,42 +4,75 @@
  * the capacity search's probes; and the order the series run in.
  */
 import { TOPICS } from '@ecom/service-kit/kafka';
-import { env } from '../runner/run-context';
+import { z } from 'zod';
 import type { ScalingMode, ScalingTier } from './scaling-summary.schema';
 
-const list = (name: string, fallback: string) =>
-  env(name, fallback)
-    .split(',')
-    .map((entry) => entry.trim())
-    .filter((entry) => entry !== '' && entry !== 'none');
+const list = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((value) => (value === '' ? fallback : value))
+    .transform((value) =>
+      value
+        .split(',')
+        .map((entry) => entry.trim())
+        .filter((entry) => entry !== '' && entry !== 'none'),
+    );
+const counts = (fallback: string) =>
+  list(fallback).pipe(z.array(z.string().transform(Number).pipe(z.number().int().positive())));
+const positive = (fallback: number) => z.coerce.number().positive().default(fallback);
+const whole = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
-export const scalingSettings = () => ({
-  series: list('SCALING_SERIES', 'order-worker/drain,product-service/sync,order-service/sync,order-service/async'),
-  hotSeries: list('SCALING_HOT_SERIES', 'order-service/sync,order-worker/drain'),
-  workerCounts: list('SCALING_WORKER_COUNTS', '1,2,3,6').map(Number),
-  serviceCounts: list('SCALING_SERVICE_COUNTS', '1,2,3').map(Number),
-  /**
-   * Cores per replica of the scaled tier. The services' share is larger than the worker's: a sync
-   * order's few ms of CPU in one service, stretched by 1 / share under the quota, must still fit
-   * the SLO's 100 ms at p99; the worker's drain has no latency bound.
-   */
-  cores: {
-    'order-worker': Number(env('SCALING_WORKER_CORES', '0.15')),
-    'order-service': Number(env('SCALING_SERVICE_CORES', '0.25')),
-    'product-service': Number(env('SCALING_SERVICE_CORES', '0.25')),
-  } satisfies Record<ScalingTier, number>,
-  periodUs: Number(env('SCALING_PERIOD_US', '10000')),
-  probeSeconds: Number(env('SCALING_PROBE_SECONDS', '8')),
-  /** A probe at a low rate lasts long enough for this many requests (up to 30 s). */
-  probeRequests: Number(env('SCALING_PROBE_REQUESTS', '300')),
-  bisections: Number(env('SCALING_BISECTIONS', '3')),
-  startRate: {
-    sync: Number(env('SCALING_SYNC_START_RATE', '10')),
-    async: Number(env('SCALING_ASYNC_START_RATE', '100')),
-  },
-  drainOrders: Number(env('SCALING_DRAIN_ORDERS', '5000')),
-  warmupSeconds: Number(env('SCALING_WARMUP_SECONDS', '8')),
+/** The SCALING_* environment, every problem reported at once (an empty value means the default). */
+const settingsSchema = z.object({
+  SCALING_SERIES: list('order-worker/drain,product-service/sync,order-service/sync,order-service/async'),
+  SCALING_HOT_SERIES: list('order-service/sync,order-worker/drain'),
+  SCALING_WORKER_COUNTS: counts('1,2,3,6'),
+  SCALING_SERVICE_COUNTS: counts('1,2,3'),
+  SCALING_WORKER_CORES: positive(0.15),
+  SCALING_SERVICE_CORES: positive(0.25),
+  SCALING_PERIOD_US: whole(10_000),
+  SCALING_PROBE_SECONDS: whole(8),
+  SCALING_PROBE_REQUESTS: whole(300),
+  SCALING_BISECTIONS: whole(3),
+  SCALING_SYNC_START_RATE: whole(10),
+  SCALING_ASYNC_START_RATE: whole(100),
+  SCALING_DRAIN_ORDERS: whole(5_000),
+  SCALING_WARMUP_SECONDS: z.coerce.number().int().nonnegative().default(8),
 });
+
+export function scalingSettings(environment: NodeJS.ProcessEnv = process.env) {
+  const given = Object.fromEntries(
+    Object.entries(environment).filter(([name, value]) => name.startsWith('SCALING_') && value !== ''),
+  );
+  const parsed = settingsSchema.safeParse(given);
+  if (!parsed.success) throw new Error(`the scaling settings are wrong:\n${z.prettifyError(parsed.error)}`);
+  const e = parsed.data;
+  return Object.freeze({
+    series: e.SCALING_SERIES,
+    hotSeries: e.SCALING_HOT_SERIES,
+    workerCounts: e.SCALING_WORKER_COUNTS,
+    serviceCounts: e.SCALING_SERVICE_COUNTS,
+    /**
+     * Cores per replica of the scaled tier. The services' share is larger than the worker's: a sync
+     * order's few ms of CPU in one service, stretched by 1 / share under the quota, must still fit
+     * the SLO's bound at p99; the worker's drain has no latency bound.
+     */
+    cores: {
+      'order-worker': e.SCALING_WORKER_CORES,
+      'order-service': e.SCALING_SERVICE_CORES,
+      'product-service': e.SCALING_SERVICE_CORES,
+    } satisfies Record<ScalingTier, number>,
+    periodUs: e.SCALING_PERIOD_US,
+    probeSeconds: e.SCALING_PROBE_SECONDS,
+    /** A probe at a low rate lasts long enough for this many requests (up to 30 s). */
+    probeRequests: e.SCALING_PROBE_REQUESTS,
+    bisections: e.SCALING_BISECTIONS,
+    startRate: { sync: e.SCALING_SYNC_START_RATE, async: e.SCALING_ASYNC_START_RATE },
+    drainOrders: e.SCALING_DRAIN_ORDERS,
+    warmupSeconds: e.SCALING_WARMUP_SECONDS,
+  });
+}
 export type ScalingSettings = ReturnType<typeof scalingSettings>;
 
 export type ScalingDataset = 'default' | 'hot';

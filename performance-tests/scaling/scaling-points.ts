@@ -4,12 +4,13 @@
  * cold), starting near 0.6 × N × X(1) so that the doubling brackets the capacity in one or two
  * probes. Drain: replica-drain.ts.
  */
+import { WORKER_SESSION_TIMEOUT_MS } from '@ecom/order-service/config';
 import type { StepResult } from '../report/result.schema';
 import { searchCapacity, type Search } from '../runner/capacity-search';
 import { DEFAULT_SLO, type Slo } from '../runner/result-builder';
 import { runK6Step, type RunContext } from '../runner/run-context';
 import { startCpuMeter } from './point-cpu';
-import { measureReplicaDrain, WORKER_SESSION_TIMEOUT_MS } from './replica-drain';
+import { measureReplicaDrain } from './replica-drain';
 import type { ScalingSettings, SeriesPlan } from './scaling-plan';
 import type { ScalingPointRecord } from './scaling-summary.schema';
 import type { TierReplicas } from './tier-replicas';

@@ -2,7 +2,7 @@
  * CPU quotas: the files a cgroup controller is given, and, where this machine lets root write the
  * real cgroup v1 controller, a busy process really held to its share.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -57,6 +57,18 @@ describe('CPU quotas', () => {
     expect(tree[0]).toBe(parent.pid);
     expect(tree.length).toBeGreaterThanOrEqual(2);
     for (const pid of tree.slice(1)) process.kill(pid, 'SIGKILL');
+  });
+
+  const hasTaskset = spawnSync('taskset', ['--version']).status === 0;
+  (hasTaskset ? it : it.skip)('when taskset pins a process, then release gives it back the CPUs it had', () => {
+    const sleeper = spawnChild('setTimeout(() => {}, 20000)');
+    const cpusOf = () => spawnSync('taskset', ['-c', '-p', String(sleeper.pid)], { encoding: 'utf8' }).stdout.trim();
+    const before = cpusOf();
+    const quotas = openCpuQuotas({ mechanism: 'taskset' });
+    quotas.limit('pinned', sleeper.pid!, 0.2);
+    expect(cpusOf()).toMatch(/: 0$/);
+    quotas.release();
+    expect(cpusOf()).toBe(before);
   });
 
   const realV1 = detectQuotaMechanism() === 'cgroup-v1';

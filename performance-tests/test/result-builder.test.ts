@@ -26,7 +26,7 @@ describe('the sustained async SLO', () => {
   test('when acceptance, end-to-end latency and the drain are all within bounds, then the step held', () => {
     expect(heldSlo(step(), SUSTAINED, 4.2)).toBe(true);
     expect(describeSlo(SUSTAINED)).toBe(
-      'p99 ≤ 100 ms, errors < 0.1%, dropped < 1%, end-to-end p99 ≤ 1000 ms, lag back to 0 within 5 s',
+      'p99 ≤ 100 ms, errors < 0.1%, dropped ≤ 1%, end-to-end p99 ≤ 1000 ms, lag back to 0 within 5 s',
     );
   });
 

@@ -40,7 +40,10 @@ describe('the scaling plan', () => {
       /tier\/mode is one of/,
     );
     expect(() => withEnv({ SCALING_SERVICE_COUNTS: '1,1.5' }, () => planSeries(scalingSettings()))).toThrow(
-      /whole numbers/,
+      /SCALING_SERVICE_COUNTS/,
+    );
+    expect(() => withEnv({ SCALING_WORKER_CORES: 'a quarter' }, () => scalingSettings())).toThrow(
+      /SCALING_WORKER_CORES/,
     );
   });
 

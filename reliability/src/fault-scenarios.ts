@@ -194,7 +194,7 @@ export function summarise(result: ScenarioResult): string {
   return [
     `${result.scenario}:`,
     `sent ${result.sent}, acknowledged ${result.acknowledged}, lost ${result.lost.length}, duplicates ${result.duplicates.length},`,
-    `5xx but placed ${result.failedButPlaced.length},`,
+    `5xx but placed ${result.failedButPlaced.length} (outcome-unknown 5xx later placed ${result.unknownThenPlaced.length}),`,
     `refused ${result.refused}, unavailable ${result.unavailable}, no answer ${result.noAnswer};`,
     `during the fault ${result.duringFault.acknowledged}/${result.duringFault.sent} acknowledged;`,
     `healed in ${result.healMs} ms, recovered after ${result.recoveryMs.sync ?? '-'} ms (sync), ${result.recoveryMs.async ?? '-'} ms (async);`,

@@ -29,6 +29,30 @@ const INTENTS_TABLE = 'placement_intents';
  */
 const SWEEP_BOUND_MS = SWEEPER.abandonedAfterMs + SWEEPER.intervalMs + 15_000;
 
+/**
+ * 5xx codes that say the request may have been acted on: the gateway's `bad_gateway` (the
+ * service's connection broke after the request was sent, e.g. it was killed mid-request) and
+ * `upstream_timeout`, and the order service's `acceptance_unknown`. Every other 5xx tells the
+ * client its order was not taken, and such an order must never be placed.
+ */
+export const UNKNOWN_OUTCOME_CODES: ReadonlySet<string> = new Set([
+  'bad_gateway',
+  'upstream_timeout',
+  'acceptance_unknown',
+]);
+
+/** user_ids of the 5xx answers `chosen` picks whose order is in the database, placed (not rejected). */
+function placedAfter(
+  orders: readonly RecordedRequest[],
+  byUser: ReadonlyMap<number, string[]>,
+  chosen: (record: RecordedRequest) => boolean,
+): number[] {
+  return orders
+    .filter((record) => record.status !== undefined && record.status >= 500 && chosen(record))
+    .map((record) => record.userId)
+    .filter((userId) => byUser.get(userId)?.some((status) => status !== 'rejected'));
+}
+
 export interface InvariantReport {
   readonly sent: number;
   readonly acknowledged: number;
@@ -41,6 +65,11 @@ export interface InvariantReport {
   readonly duplicates: readonly number[];
   /** user_ids of orders answered with a 5xx (told: not done) that were placed all the same. */
   readonly failedButPlaced: readonly number[];
+  /**
+   * user_ids of orders answered with a 5xx that says the outcome is unknown (UNKNOWN_OUTCOME_CODES)
+   * and were placed: allowed (the client learns the outcome by retrying with its Idempotency-Key).
+   */
+  readonly unknownThenPlaced: readonly number[];
   /** Acknowledged orders in another status than pending or rejected. */
   readonly notFinal: readonly number[];
   readonly stockImbalances: readonly unknown[];
@@ -96,10 +125,8 @@ export async function checkInvariants(
       noAnswer: records.filter((record) => record.status === 0).length,
       lost: ackedIds.filter((userId) => !byUser.has(userId)),
       duplicates: [...byUser].filter(([, statuses]) => statuses.length > 1).map(([userId]) => userId),
-      failedButPlaced: orders
-        .filter((record) => record.status !== undefined && record.status >= 500)
-        .map((record) => record.userId)
-        .filter((userId) => byUser.get(userId)?.some((status) => status !== 'rejected')),
+      failedButPlaced: placedAfter(orders, byUser, (record) => !UNKNOWN_OUTCOME_CODES.has(record.code ?? '')),
+      unknownThenPlaced: placedAfter(orders, byUser, (record) => UNKNOWN_OUTCOME_CODES.has(record.code ?? '')),
       notFinal: ackedIds.filter((userId) =>
         byUser.get(userId)?.some((status) => !['pending', 'rejected'].includes(status)),
       ),

@@ -106,6 +106,24 @@ describe('faults under a steady mixed load (real processes, MySQL and Kafka)', (
     expect(report.failedButPlaced).toEqual([userId]);
   });
 
+  it('when an order was answered 502 bad_gateway (the service died mid-request) and is in the database, then it counts as an unknown outcome, not a failure', async () => {
+    const userId = 987_654_323;
+    const placed = await fetch(`${system.gatewayUrl}/orders`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ user_id: userId, items: [{ product_id: productIds[0], quantity: 1 }] }),
+    });
+    expect(placed.status).toBe(201);
+    const answered = { kind: 'sync', userId, startedAt: Date.now(), endedAt: Date.now(), status: 502 } as const;
+
+    const unknown = await checkInvariants(system, [{ ...answered, code: 'bad_gateway' }], 1_000);
+    const refused = await checkInvariants(system, [{ ...answered, code: 'upstream_unavailable' }], 1_000);
+
+    expect(unknown.failedButPlaced).toEqual([]);
+    expect(unknown.unknownThenPlaced).toEqual([userId]);
+    expect(refused.failedButPlaced).toEqual([userId]);
+  });
+
   it.each(['order-worker', 'order-service', 'product-service', 'gateway'] as const)(
     'when the %s is killed with SIGKILL under load and restarted, then no acknowledged order is lost or doubled and stock is conserved',
     async (name) => {

@@ -7,6 +7,12 @@ import { TOPICS, kafkaSecurity } from '@ecom/service-kit/kafka';
  * Exported (`@ecom/order-service/config`) so whoever starts the service builds its environment
  * from these names (libraries/system-launcher) and a misspelt one does not compile.
  */
+/**
+ * How long the worker's consumer group waits for a silent member before it rebalances (kafkajs
+ * sessionTimeout). Exported for the scaling benchmark, which freezes workers for less than this.
+ */
+export const WORKER_SESSION_TIMEOUT_MS = 10_000;
+
 export const configSchema = z.object({
   ORDER_SERVICE_PORT: env.port(8082),
   ORDER_SERVICE_HOST: z.string().default('0.0.0.0'),

@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import { createLogger, type Logger } from '@ecom/service-kit/logging';
 import { closeHttpServer, exitGracefullyOnSignals, listen, runMain } from '@ecom/service-kit/lifecycle';
 import { createServiceApp } from '@ecom/service-kit/http';
-import { loadConfig } from './config';
+import { WORKER_SESSION_TIMEOUT_MS, loadConfig } from './config';
 import { openPlacementWiring } from './placement.wiring';
 import { OrderWorker } from './messaging/order-request.consumer';
 import { registerConsumerLag } from './messaging/consumer-lag.metrics';
@@ -32,7 +32,7 @@ export async function startWorker(
   const { kafka, producer, admin, metrics } = resources;
   const consumer = kafka.consumer({
     groupId: config.worker.group,
-    sessionTimeout: 10_000,
+    sessionTimeout: WORKER_SESSION_TIMEOUT_MS,
     heartbeatInterval: 1_000,
     maxWaitTimeInMs: config.worker.fetchWaitMs,
   });
