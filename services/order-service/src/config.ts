@@ -47,8 +47,8 @@ export const configSchema = z.object({
    * (fewer transactions, commits and calls per order). 2 to 3 partitions at once were ahead of 4
    * to 6 in the sweeps, but within this machine's noise; the default stays at every partition of
    * the topic (6), because with 3 a replay of dead letters was placed late, now and then, in the
-   * suite (services/order-service/test/dead-letters.test.ts, 1 run in 4; likely the fetch wait
-   * below, ORDER_WORKER_FETCH_WAIT_MS, not verified).
+   * suite (services/order-service/test/dead-letters.test.ts, 1 run in 4). That was the test's own
+   * race (it counted dead letters from a moment the parked copy could already be past), since fixed.
    */
   ORDER_WORKER_CHUNK_SIZE: env.positiveInt(128),
   ORDER_WORKER_PARTITIONS_CONCURRENTLY: env.positiveInt(6),
