@@ -5,19 +5,13 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { summaryMachineSchema } from '../report/summary-machine';
+import { summaryRunFields } from '../report/summary-machine';
 
 const milliseconds = z.number().nonnegative();
 
 export const outboxSummarySchema = z.object({
   kind: z.literal('outbox'),
-  /** The results folder's name, e.g. 2026-11-30T15-00-00-outbox. */
-  run: z.string().min(1),
-  command: z.string().min(1),
-  started_at: z.iso.datetime({ offset: true }),
-  finished_at: z.iso.datetime({ offset: true }),
-  duration_s: z.number().nonnegative(),
-  machine: summaryMachineSchema,
+  ...summaryRunFields,
   settings: z.object({
     burst: z.number().int().positive(),
     concurrency: z.number().int().positive(),

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { summaryMachineSchema } from './summary-machine';
+import { summaryRunFields } from './summary-machine';
 
 export const summaryGoalSchema = z.object({
   figure: z.string().min(1),
@@ -24,13 +24,7 @@ export const summaryGoalSchema = z.object({
 
 export const capacitySummarySchema = z.object({
   kind: z.literal('capacity'),
-  /** The results folder's name, e.g. 2026-11-30T12-00-00-capacity. */
-  run: z.string().min(1),
-  command: z.string().min(1),
-  started_at: z.iso.datetime({ offset: true }),
-  finished_at: z.iso.datetime({ offset: true }),
-  duration_s: z.number().nonnegative(),
-  machine: summaryMachineSchema,
+  ...summaryRunFields,
   settings: z.record(z.string(), z.unknown()),
   goals: z.array(summaryGoalSchema),
   capacity: z.array(z.object({ mode: z.string().min(1), max_rps: z.number().nonnegative(), slo: z.string() })),

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { summaryMachineSchema } from './summary-machine';
+import { summaryRunFields } from './summary-machine';
 
 const milliseconds = z.number().nonnegative();
 const share = z.number().min(0).max(1);
@@ -56,16 +56,10 @@ export const loadStepSummarySchema = z.object({
 
 export const loadSummarySchema = z.object({
   kind: z.literal('load'),
-  /** The results folder's name, e.g. 2026-11-30T15-00-00-compare. */
-  run: z.string().min(1),
+  ...summaryRunFields,
   scenario: z.enum(LOAD_SCENARIOS),
   /** The data set k6 seeded: 'default' or 'contention'. */
   dataset: z.string().min(1),
-  command: z.string().min(1),
-  started_at: z.iso.datetime({ offset: true }),
-  finished_at: z.iso.datetime({ offset: true }),
-  duration_s: z.number().nonnegative(),
-  machine: summaryMachineSchema,
   settings: z.record(z.string(), z.unknown()),
   /** Unmeasured steps k6 ran before the first measured one (empty: none). */
   warm_ups: z.array(

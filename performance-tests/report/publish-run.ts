@@ -5,9 +5,7 @@
  */
 import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { scalingCurve } from '../scaling/scaling-curve';
-import { plotScalingCurve } from '../scaling/scaling-plots';
-import type { ScalingSummary } from '../scaling/scaling-summary.schema';
+import { writeScalingPlots } from '../scaling/scaling-report';
 import type { LoadSummary } from './load-summary.schema';
 import { pairModes } from './load-summary-tables';
 import { MODE_LATENCY_PLOT, plotModeLatency } from './mode-latency-plot';
@@ -35,20 +33,10 @@ export function publishRun(resultsDir: string, runsDir = RUNS_DIR): string[] {
     path.join(target, SUMMARY_FILE),
     // A scaling run's plots are drawn again from its summary: its run folder's others are not shown.
     ...(read.kind === 'scaling'
-      ? drawScalingPlots(read.summary, path.join(target, 'plots'))
+      ? writeScalingPlots(path.join(target, 'plots'), read.summary)
       : copySmallPlots(path.join(resultsDir, 'plots'), path.join(target, 'plots'))),
     ...(read.kind === 'load' ? drawModeLatency(read.summary, path.join(target, 'plots')) : []),
   ];
-}
-
-function drawScalingPlots(summary: ScalingSummary, plotsDir: string): string[] {
-  mkdirSync(plotsDir, { recursive: true });
-  return summary.series.map((series) => {
-    const plot = plotScalingCurve(scalingCurve(series));
-    const file = path.join(plotsDir, `${plot.name}.svg`);
-    writeFileSync(file, plot.svg);
-    return file;
-  });
 }
 
 function copySmallPlots(from: string, to: string): string[] {

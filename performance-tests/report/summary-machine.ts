@@ -22,6 +22,17 @@ export const summaryMachineSchema = z.object({
   after: summaryLoadSchema.nullable(),
 });
 
+/** What every summary.json of a run on this machine records about the run itself. */
+export const summaryRunFields = {
+  /** The results folder's name, e.g. 2026-11-30T12-00-00-capacity. */
+  run: z.string().min(1),
+  command: z.string().min(1),
+  started_at: z.iso.datetime({ offset: true }),
+  finished_at: z.iso.datetime({ offset: true }),
+  duration_s: z.number().nonnegative(),
+  machine: summaryMachineSchema,
+};
+
 export type SummaryLoad = z.infer<typeof summaryLoadSchema>;
 export type SummaryMachine = z.infer<typeof summaryMachineSchema>;
 

@@ -9,11 +9,12 @@
  * (and <tier>-<mode>-1x-probe/, the single-instance probe that set the ladders: not a point). Each
  * point's throughput is the highest offered step of its ladder that held the SLO: the runner's rule
  * (runner/result-builder.ts `heldSlo`, restated here because importing it would pull in the
- * runner's Kafka samplers). Reads files, writes nothing: report.cli.ts `--scaling` writes.
+ * runner's Kafka samplers), on the same figures (runner/slo.ts). Reads files, writes nothing: report.cli.ts `--scaling` writes.
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { readSlo } from '../runner/slo';
 import {
   SCALING_TIERS,
   scalingSummarySchema,
@@ -27,7 +28,8 @@ export const EXPERIMENT_FILE = 'experiment.json';
 export const POINT_FILE = 'point.json';
 export const K6_STEPS_FILE = 'k6-steps.json';
 
-export const ECS_SLO = Object.freeze({ p99Ms: 100, maxErrorRate: 0.001, maxDroppedShare: 0.01, e2eP99Ms: 1000 });
+/** The local runner's SLO (k6/lib/slo.json, SLO_* overrides): its base bounds, and the sustained end-to-end p99. */
+const ECS_SLO = (({ base, sustained }) => ({ ...base, e2eP99Ms: sustained.e2eP99Ms ?? 1000 }))(readSlo());
 
 /** sustained: the async rate the worker keeps up with (on ECS the backlog's drain cannot be timed from outside). */
 const POINT_MODES = ['sync', 'async', 'sustained'] as const;

@@ -35,17 +35,11 @@ export async function measureReplicaDrain(
   const pids = replicas.replicas.map((replica) => replica.process.pid);
   pids.forEach((pid) => process.kill(pid, 'SIGSTOP'));
   let thawed = false;
+  // Thawed here on every path; a run stopped meanwhile thaws them as it stops them (ManagedProcess).
   const thaw = () => {
     if (!thawed) pids.forEach((pid) => process.kill(pid, 'SIGCONT'));
     thawed = true;
-    process.removeListener('exit', thaw);
-    process.removeListener('SIGINT', thaw);
-    process.removeListener('SIGTERM', thaw);
   };
-  // A frozen process acts on no SIGTERM: a run ended by Ctrl-C thaws them before it stops them.
-  process.once('exit', thaw);
-  process.prependOnceListener('SIGINT', thaw);
-  process.prependOnceListener('SIGTERM', thaw);
   try {
     const sendStart = Date.now();
     await runK6Step(ctx, `scaling-burst-${pids.length}x`, burstEnv(orders), false);

@@ -111,11 +111,9 @@ export function planSeries(s: ScalingSettings): SeriesPlan[] {
   return plans.sort((a, b) => rank(a) - rank(b));
 }
 
-/** Whole counts from 1, and no more workers than partitions (an extra worker would sit idle). */
+/** No more workers than partitions (an extra worker would sit idle); the schema has made the counts whole. */
 function assertCounts(s: ScalingSettings): void {
   const partitions = TOPICS.orderRequests.partitions;
-  for (const n of [...s.workerCounts, ...s.serviceCounts])
-    if (!Number.isInteger(n) || n < 1) throw new Error(`scaling counts are whole numbers from 1, got ${n}`);
   const most = Math.max(...s.workerCounts);
   if (most > partitions)
     throw new Error(

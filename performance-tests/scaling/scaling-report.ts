@@ -16,20 +16,24 @@ export const SCALING_REPORT_FILE = 'report.md';
 
 /** Writes report.md and plots/ into `dir`; returns the plot files written (relative to `dir`). */
 export function writeScalingReport(dir: string, summary: ScalingSummary): { plots: string[] } {
-  const curves = summary.series.map(scalingCurve);
-  mkdirSync(path.join(dir, 'plots'), { recursive: true });
-  const plots = curves.map((curve) => {
-    const plot = plotScalingCurve(curve);
-    const file = path.join('plots', `${plot.name}.svg`);
-    writeFileSync(path.join(dir, file), plot.svg);
-    return file;
-  });
+  const plots = writeScalingPlots(path.join(dir, 'plots'), summary).map((file) => path.relative(dir, file));
   const markdown = [
     `# Scaling experiment ${summary.run}`,
     renderScalingMarkdown(summary, (name) => `plots/${name}.svg`),
   ];
   writeFileSync(path.join(dir, SCALING_REPORT_FILE), `${markdown.join('\n\n')}\n`);
   return { plots };
+}
+
+/** One plot per series into `plotsDir`; returns the files written. */
+export function writeScalingPlots(plotsDir: string, summary: ScalingSummary): string[] {
+  mkdirSync(plotsDir, { recursive: true });
+  return summary.series.map((series) => {
+    const plot = plotScalingCurve(scalingCurve(series));
+    const file = path.join(plotsDir, `${plot.name}.svg`);
+    writeFileSync(file, plot.svg);
+    return file;
+  });
 }
 
 /** The experiment's Markdown body: how it ran, the fits, then each series with its plot. */

@@ -1,5 +1,6 @@
 /** The summary.json of a local scaling run, from its result.json's run facts and the scenario's series. */
-import type { MachineLoad, RunResult } from '../report/result.schema';
+import type { RunResult } from '../report/result.schema';
+import { summarizeLoad } from '../report/summary-machine';
 import type { ScalingOutcome } from './scaling.scenario';
 import { scalingSummarySchema, type ScalingSummary } from './scaling-summary.schema';
 
@@ -32,12 +33,4 @@ export function summarizeScalingRun(result: RunResult, scaling: ScalingOutcome, 
     series: scaling.series,
     notes: result.notes,
   });
-}
-
-function summarizeLoad(load: MachineLoad | undefined): ScalingSummary['machine']['before'] {
-  if (!load) return null;
-  return {
-    load_average: load.loadAverage,
-    busy: load.busy.map((entry) => ({ command: entry.command, cpu_percent: entry.cpuPercent })),
-  };
 }

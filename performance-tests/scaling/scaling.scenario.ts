@@ -10,6 +10,7 @@
  * The series go to summary.json (kind 'scaling') and report.md with their USL fits
  * (scaling-run-output.ts).
  */
+import { formatDuration } from '../report/figure-format';
 import type { StepResult } from '../report/result.schema';
 import { DEFAULT_SLO, describeSlo } from '../runner/result-builder';
 import { runK6Step, type RunContext, type ScenarioOutcome } from '../runner/run-context';
@@ -139,14 +140,13 @@ function progressOf(ctx: RunContext, plans: readonly SeriesPlan[]) {
   const total = plans.reduce((sum, plan) => sum + plan.counts.length, 0);
   const firstAt = Date.now();
   let done = 0;
-  const minutes = (seconds: number) => `${Math.floor(seconds / 60)} min ${Math.round(seconds % 60)} s`;
   return (plan: SeriesPlan, n: number) => {
     const elapsed = (Date.now() - firstAt) / 1000;
-    const left = done === 0 ? '' : `, about ${minutes((elapsed / done) * (total - done))} left`;
+    const left = done === 0 ? '' : `, about ${formatDuration((elapsed / done) * (total - done))} left`;
     done += 1;
     const dataset = plan.dataset === 'default' ? '' : ` (${plan.dataset})`;
     ctx.say(
-      `── point ${done}/${total}: ${plan.tier} × ${n}, ${plan.mode}${dataset}; ${minutes(elapsed)} so far${left}`,
+      `── point ${done}/${total}: ${plan.tier} × ${n}, ${plan.mode}${dataset}; ${formatDuration(elapsed)} so far${left}`,
     );
   };
 }

@@ -5,13 +5,30 @@
  *
  * The rule is the runner's (performance-tests/runner/result-builder.ts, `heldSlo`), restated here
  * and in performance-tests/scaling/ecs-runs.ts because packages import each other only through
- * their exports: p99 ≤ 100 ms, errors < 0.1 %, dropped ≤ 1 % of the offered iterations; sustained
+ * their exports; its figures are read from the k6 suite's slo.json, which this tool uploads: p99 ≤ 100 ms, errors < 0.1 %, dropped ≤ 1 % of the offered iterations; sustained
  * steps also need the followed orders placed with an end-to-end p99 ≤ 1 s, none left unfinished.
  */
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import type { PointMode } from './scaling-plan';
+import { K6_SUITE_DIR, REPOSITORY_ROOT } from './stacks';
 
-export const SLO = Object.freeze({ p99Ms: 100, maxErrorRate: 0.001, maxDroppedShare: 0.01, e2eP99Ms: 1000 });
+/** The figures of the suite's own SLO file (k6/lib/slo.json), the one k6 and the local runner read. */
+interface SloFile {
+  readonly p99Ms: { readonly value: number };
+  readonly maxErrorRate: { readonly value: number };
+  readonly maxDroppedShare: { readonly value: number };
+  readonly sustained: { readonly e2eP99Ms: { readonly value: number } };
+}
+const SLO_FILE = path.join(REPOSITORY_ROOT, K6_SUITE_DIR, 'lib', 'slo.json');
+const figures = JSON.parse(readFileSync(SLO_FILE, 'utf8')) as SloFile;
+
+export const SLO = Object.freeze({
+  p99Ms: figures.p99Ms.value,
+  maxErrorRate: figures.maxErrorRate.value,
+  maxDroppedShare: figures.maxDroppedShare.value,
+  e2eP99Ms: figures.sustained.e2eP99Ms.value,
+});
 
 export interface K6StepFigures {
   readonly name: string;

@@ -39,6 +39,16 @@ describe('startManagedProcess', () => {
     expect(await child.exited).toEqual({ code: null, signal: 'SIGKILL' });
   });
 
+  it('when it is frozen (SIGSTOP), then stop still ends it with its stop signal, not SIGKILL after the grace', async () => {
+    const child = startManagedProcess(node('setInterval(() => {}, 1000)'));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    process.kill(child.pid, 'SIGSTOP');
+
+    await child.stop(10_000);
+
+    expect(await child.exited).toEqual({ code: null, signal: 'SIGTERM' });
+  });
+
   it('when it exits without being asked, then onUnexpectedExit hears how; when asked, it does not', async () => {
     const unexpected: ExitStatus[] = [];
     const crashing = startManagedProcess({ ...node('process.exit(3)'), onUnexpectedExit: (s) => unexpected.push(s) });

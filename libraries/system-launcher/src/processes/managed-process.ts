@@ -58,6 +58,10 @@ export function startManagedProcess(launch: ProcessLaunch): ManagedProcess {
     if (child.exitCode !== null || child.signalCode !== null) return;
     if (group) process.kill(-child.pid!, 'SIGINT');
     else child.kill(stopSignal);
+    // A process frozen with SIGSTOP (a benchmark's or a fault test's) acts on its stop signal only
+    // once it runs again; to one that runs, SIGCONT is nothing.
+    if (group) signalGroupQuietly(child.pid!, 'SIGCONT');
+    else child.kill('SIGCONT');
     const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
     await exited;
     clearTimeout(timer);
@@ -69,6 +73,15 @@ export function startManagedProcess(launch: ProcessLaunch): ManagedProcess {
     exited,
     stop: (graceMs = group ? SIGINT_GRACE_MS : SIGTERM_GRACE_MS) => (stopping ??= stopNow(graceMs)),
   };
+}
+
+/** Signals a process group that may already have ended. */
+function signalGroupQuietly(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // the group is gone: nothing to wake
+  }
 }
 
 function forwardOutput(child: ChildProcess, prefix: string): void {
