@@ -19,7 +19,7 @@ export {
 } from './infrastructure/infrastructure-control';
 export type { Component, IsolatedInfrastructure } from './infrastructure/infrastructure-scripts';
 export { SCRIPT_OUTCOMES, parseScriptOutcome, type ScriptOutcome } from './infrastructure/script-outcome';
-export { freePort } from './processes/free-port';
+export { defaultClaims, freePort, type PortClaims } from './processes/free-port';
 export {
   startManagedProcess,
   type ExitStatus,
