@@ -18,7 +18,10 @@ module.exports = {
       displayName: dir.split('/').pop(),
       rootDir: `${__dirname}/${dir}`,
       testEnvironment: 'node',
-      transform: { '^.+\\.ts$': swc },
+      transform: { '^.+\\.ts$': swc, '/node_modules/\\.pnpm/jose@[^/]+/.+\\.js$': swc },
+      // jose is published as ES modules only, which Jest's loader cannot run on Node 20 (Node itself
+      // can: @ecom/auth loads it through require(esm)); SWC compiles it to CommonJS for the tests.
+      transformIgnorePatterns: ['/node_modules/(?!\\.pnpm/jose@|jose/)'],
       // Workspace packages resolve through their `exports` maps to their TypeScript sources.
       testEnvironmentOptions: { customExportConditions: ['ecom-source', 'node', 'node-addons'] },
       testMatch: ['<rootDir>/test/**/*.test.ts', '<rootDir>/src/**/*.test.ts'],

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { env, parseEnv } from '@ecom/service-kit/config';
+import { authSchema, authSettingsFrom } from './auth-config';
 
 /** A browser origin as it appears in the `Origin` header: scheme, host and port, no path. */
 const origin = z.url({ protocol: /^https?$/ }).transform((url) => new URL(url).origin);
@@ -51,9 +52,11 @@ export const configSchema = z.object({
   /** How many proxies in front of the gateway to trust for the client address (X-Forwarded-For). */
   TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   OPENAPI_SPEC_PATH: z.string().min(1).default(defaultSpecPath),
+  ...authSchema,
 });
 
 export type GatewayConfig = ReturnType<typeof loadConfig>;
+export type { AuthSettings } from './auth-config';
 
 /** Reads the gateway's settings from the environment once; throws a ConfigError naming bad variables. */
 export function loadConfig(source: NodeJS.ProcessEnv = process.env) {
@@ -76,5 +79,6 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env) {
     corsOrigins: raw.CORS_ORIGINS ?? [],
     trustProxyHops: raw.TRUST_PROXY_HOPS,
     openApiSpecPath: raw.OPENAPI_SPEC_PATH,
+    auth: authSettingsFrom(raw),
   });
 }

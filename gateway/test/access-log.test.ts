@@ -1,6 +1,7 @@
 import './support/esm-dependencies';
 import { Writable } from 'node:stream';
 import request from 'supertest';
+import { generateSigningSecret, signToken } from '@ecom/auth';
 import { createLogger } from '@ecom/service-kit/logging';
 import { createApp } from '../src/app';
 import { loadConfig } from '../src/config';
@@ -11,9 +12,12 @@ describe('gateway access log', () => {
   let orders: RecordingUpstream;
   const agent = createUpstreamAgent(true);
   const lines: Record<string, unknown>[] = [];
+  const secret = generateSigningSecret();
+  let authorization: string;
 
   beforeAll(async () => {
     orders = await startRecordingUpstream();
+    authorization = `Bearer ${await signToken({ key: { algorithm: 'HS256', secret }, role: 'admin', userId: 1 })}`;
   });
 
   afterAll(async () => {
@@ -36,14 +40,19 @@ describe('gateway access log', () => {
   }
 
   function gatewayLoggingTo(sink: Record<string, unknown>[]) {
-    return createApp(loadConfig({ ORDER_SERVICE_URLS: orders.url }), loggerTo(sink), { agent });
+    return createApp(loadConfig({ ORDER_SERVICE_URLS: orders.url, AUTH_HS256_SECRET: secret }), loggerTo(sink), {
+      agent,
+    });
   }
 
   it('when requests are served, then each one is logged as one JSON line with its id, route template, status and duration', async () => {
     const app = gatewayLoggingTo(lines);
     orders.respondWith({ status: 202, body: { id: 'x', status: 'processing' } });
 
-    await request(app).get('/orders/0192f5a0-7c1e-7cc3-9b4e-2f1d3c4b5a69?verbose=1').set('X-Request-Id', 'log-me-1');
+    await request(app)
+      .get('/orders/0192f5a0-7c1e-7cc3-9b4e-2f1d3c4b5a69?verbose=1')
+      .set('Authorization', authorization)
+      .set('X-Request-Id', 'log-me-1');
     await request(app).get('/nowhere').set('X-Request-Id', 'log-me-2');
     await new Promise((resolve) => setImmediate(resolve));
 
@@ -64,10 +73,10 @@ describe('gateway access log', () => {
   it('when a line is written, then it has the logger’s own format, field for field, as logger.info would write it', async () => {
     const sink: Record<string, unknown>[] = [];
     const logger = loggerTo(sink);
-    const app = createApp(loadConfig({ ORDER_SERVICE_URLS: orders.url }), logger, { agent });
+    const app = createApp(loadConfig({ ORDER_SERVICE_URLS: orders.url, AUTH_HS256_SECRET: secret }), logger, { agent });
     orders.respondWith({ status: 200, body: { ok: true } });
 
-    await request(app).get('/orders?page=2').set('X-Request-Id', 'same-shape');
+    await request(app).get('/orders?page=2').set('Authorization', authorization).set('X-Request-Id', 'same-shape');
     await new Promise((resolve) => setImmediate(resolve));
     const written = sink.find((line) => line['request_id'] === 'same-shape')!;
     const fields = { method: 'GET', url: '/orders?page=2', request_id: 'same-shape', route: '/orders' };
@@ -84,7 +93,7 @@ describe('gateway access log', () => {
     const app = gatewayLoggingTo(failed);
     orders.respondWith({ status: 503, headers: { 'Retry-After': '5' }, body: { error: { code: 'overloaded' } } });
 
-    await request(app).get('/orders').set('X-Request-Id', 'log-me-503');
+    await request(app).get('/orders').set('Authorization', authorization).set('X-Request-Id', 'log-me-503');
     await new Promise((resolve) => setImmediate(resolve));
 
     expect(failed.find((line) => line['request_id'] === 'log-me-503')).toMatchObject({

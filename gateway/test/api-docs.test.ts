@@ -8,8 +8,8 @@ import { documentedOperations, SPEC_PATH } from './support/openapi-contract';
 describe('gateway /openapi.json and /docs', () => {
   let gateway: GatewayUnderTest;
 
-  beforeAll(() => {
-    gateway = createGateway({ OPENAPI_SPEC_PATH: SPEC_PATH });
+  beforeAll(async () => {
+    gateway = await createGateway({ OPENAPI_SPEC_PATH: SPEC_PATH });
   });
 
   afterAll(() => gateway.close());

@@ -13,7 +13,7 @@ describe('gateway client errors: slow clients and unparsable requests get JSON a
 
   beforeAll(async () => {
     orders = await startRecordingUpstream();
-    gateway = createGateway({ ORDER_SERVICE_URLS: orders.url, REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS) });
+    gateway = await createGateway({ ORDER_SERVICE_URLS: orders.url, REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS) });
     server = gateway.app.listen(0, '127.0.0.1');
     await new Promise((resolve) => server.once('listening', resolve));
     port = (server.address() as AddressInfo).port;
@@ -32,7 +32,7 @@ describe('gateway client errors: slow clients and unparsable requests get JSON a
 
     const raw = await exchange(
       port,
-      'POST /orders HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 200\r\n\r\n{"user_id":1,',
+      `POST /orders HTTP/1.1\r\nHost: x\r\nAuthorization: ${gateway.bearer.admin}\r\nContent-Type: application/json\r\nContent-Length: 200\r\n\r\n{"user_id":1,`,
     );
     const elapsed = Date.now() - started;
 
@@ -71,7 +71,7 @@ describe('gateway client errors: slow clients and unparsable requests get JSON a
       setTimeout(() => res.writeHead(200, { 'content-type': 'application/json' }).end('{"slow":true}'), 1_500);
     });
     await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
-    const slowGateway = createGateway({
+    const slowGateway = await createGateway({
       ORDER_SERVICE_URLS: `http://127.0.0.1:${(slow.address() as AddressInfo).port}`,
       REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS),
     });
@@ -79,7 +79,9 @@ describe('gateway client errors: slow clients and unparsable requests get JSON a
     await new Promise((resolve) => listening.once('listening', resolve));
 
     try {
-      const response = await fetch(`http://127.0.0.1:${(listening.address() as AddressInfo).port}/orders`);
+      const response = await fetch(`http://127.0.0.1:${(listening.address() as AddressInfo).port}/orders`, {
+        headers: { authorization: slowGateway.bearer.admin },
+      });
 
       expect(response.status).toBe(200);
       expect(await response.json()).toEqual({ slow: true });

@@ -2,6 +2,7 @@ import './support/esm-dependencies';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
+import { generateSigningSecret } from '@ecom/auth';
 import { testLogger } from '@ecom/service-kit/testing';
 import { createApp } from '../src/app';
 import { loadConfig } from '../src/config';
@@ -35,6 +36,7 @@ describe('gateway /health and /ready', () => {
       PRODUCT_SERVICE_URLS: product.url,
       ORDER_SERVICE_URLS: await closedPortUrl(),
       UPSTREAM_CHECK_TIMEOUT_MS: '1000',
+      AUTH_HS256_SECRET: generateSigningSecret(),
     });
     return createApp(config, testLogger());
   }

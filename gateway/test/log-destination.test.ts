@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { generateSigningSecret } from '@ecom/auth';
 import { createLogDestination } from '../src/logging/log-destination';
 
 describe('the gateway log destination (buffered, as nginx buffers its access log)', () => {
@@ -73,6 +74,7 @@ describe('the gateway log destination (buffered, as nginx buffers its access log
           GATEWAY_HOST: '127.0.0.1',
           LOG_LEVEL: 'info',
           LOG_BUFFER_BYTES: '16000',
+          AUTH_HS256_SECRET: generateSigningSecret(),
         },
       },
     );

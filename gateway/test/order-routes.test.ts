@@ -1,4 +1,3 @@
-import request from 'supertest';
 import { createGateway, type GatewayUnderTest } from './support/gateway';
 import { startRecordingUpstream, type RecordingUpstream } from './support/recording-upstream';
 
@@ -13,12 +12,12 @@ describe('gateway → order service (recording upstream)', () => {
   let orders: RecordingUpstream;
   let products: RecordingUpstream;
   let gateway: GatewayUnderTest;
-  const api = () => request(gateway.app);
+  const api = () => gateway.as('admin');
   const lastRequest = () => orders.requests[orders.requests.length - 1]!;
 
   beforeAll(async () => {
     [orders, products] = await Promise.all([startRecordingUpstream(), startRecordingUpstream()]);
-    gateway = createGateway({ ORDER_SERVICE_URLS: orders.url, PRODUCT_SERVICE_URLS: products.url });
+    gateway = await createGateway({ ORDER_SERVICE_URLS: orders.url, PRODUCT_SERVICE_URLS: products.url });
   });
 
   afterAll(async () => {
@@ -130,7 +129,7 @@ describe('gateway → order service (recording upstream)', () => {
     async (method, path, status, code) => {
       const before = orders.requests.length + products.requests.length;
 
-      const response = await request(gateway.app)[method.toLowerCase() as 'get'](path).send();
+      const response = await api()[method.toLowerCase() as 'get'](path).send();
 
       expect(response.status).toBe(status);
       expect(response.headers['content-type']).toMatch(/^application\/json/);

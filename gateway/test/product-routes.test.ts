@@ -10,11 +10,11 @@ import { contractViolations } from './support/openapi-contract';
 describe('gateway → product service (real service, real MySQL and Kafka)', () => {
   let product: ProductServiceUnderTest;
   let gateway: GatewayUnderTest;
-  const api = () => request(gateway.app);
+  const api = () => gateway.as('admin');
 
   beforeAll(async () => {
     product = await startProductService();
-    gateway = createGateway({ PRODUCT_SERVICE_URLS: product.service.url });
+    gateway = await createGateway({ PRODUCT_SERVICE_URLS: product.service.url });
   });
 
   afterAll(async () => {

@@ -8,8 +8,9 @@ import { startRecordingUpstream, type RecordingUpstream } from './support/record
 describe('gateway protection: rate limit, body limit, security headers, CORS', () => {
   let orders: RecordingUpstream;
   const gateways: GatewayUnderTest[] = [];
-  const gatewayWith = (env: NodeJS.ProcessEnv) => {
-    const gateway = createGateway({ ORDER_SERVICE_URLS: orders.url, ...env });
+  const gatewayWith = async (env: NodeJS.ProcessEnv) => {
+    // The recording server answers for both services: catalogue reads are public, orders need a token.
+    const gateway = await createGateway({ ORDER_SERVICE_URLS: orders.url, PRODUCT_SERVICE_URLS: orders.url, ...env });
     gateways.push(gateway);
     return gateway;
   };
@@ -24,12 +25,12 @@ describe('gateway protection: rate limit, body limit, security headers, CORS', (
   });
 
   it('when a client goes over RATE_LIMIT_PER_MINUTE, then 429 rate_limited with Retry-After, and the service is spared', async () => {
-    const gateway = gatewayWith({ RATE_LIMIT_PER_MINUTE: '3' });
+    const gateway = await gatewayWith({ RATE_LIMIT_PER_MINUTE: '3' });
     const before = orders.requests.length;
 
     const allowed = [];
-    for (let index = 0; index < 3; index += 1) allowed.push(await request(gateway.app).get('/orders'));
-    const refused = await request(gateway.app).get('/orders').set('X-Request-Id', 'trace-429');
+    for (let index = 0; index < 3; index += 1) allowed.push(await gateway.as().get('/orders'));
+    const refused = await gateway.as().get('/orders').set('X-Request-Id', 'trace-429');
 
     expect(allowed.map((response) => response.status)).toEqual([200, 200, 200]);
     expect(allowed[0]!.headers['ratelimit']).toMatch(/limit=3, remaining=2/);
@@ -42,10 +43,11 @@ describe('gateway protection: rate limit, body limit, security headers, CORS', (
     expect((await request(gateway.app).get('/health')).status).toBe(200); // operability routes are not limited
   });
 
-  it('when the gateway trusts one proxy hop, then clients behind it are told apart by X-Forwarded-For', async () => {
-    const gateway = gatewayWith({ RATE_LIMIT_PER_MINUTE: '1', TRUST_PROXY_HOPS: '1' });
+  it('when the gateway trusts one proxy hop, then anonymous clients behind it are told apart by X-Forwarded-For', async () => {
+    const gateway = await gatewayWith({ RATE_LIMIT_PER_MINUTE: '1', TRUST_PROXY_HOPS: '1' });
     // The trusted proxy (here: the test's own socket) appends the address it saw to the header.
-    const from = (chain: string) => request(gateway.app).get('/orders').set('X-Forwarded-For', chain);
+    // Anonymous catalogue reads: counted by address (a token's user is counted by its subject).
+    const from = (chain: string) => request(gateway.app).get('/products').set('X-Forwarded-For', chain);
 
     const statuses = [
       (await from('10.0.0.2')).status,
@@ -57,19 +59,20 @@ describe('gateway protection: rate limit, body limit, security headers, CORS', (
   });
 
   it('when RATE_LIMIT_ENABLED is false, then no request is refused', async () => {
-    const gateway = gatewayWith({ RATE_LIMIT_ENABLED: 'false', RATE_LIMIT_PER_MINUTE: '1' });
+    const gateway = await gatewayWith({ RATE_LIMIT_ENABLED: 'false', RATE_LIMIT_PER_MINUTE: '1' });
 
     const statuses = [];
-    for (let index = 0; index < 3; index += 1) statuses.push((await request(gateway.app).get('/orders')).status);
+    for (let index = 0; index < 3; index += 1) statuses.push((await gateway.as().get('/orders')).status);
 
     expect(statuses).toEqual([200, 200, 200]);
   });
 
   it('when a body declares more than GATEWAY_BODY_LIMIT_BYTES, then 413 payload_too_large and nothing is forwarded', async () => {
-    const gateway = gatewayWith({ GATEWAY_BODY_LIMIT_BYTES: '1024' });
+    const gateway = await gatewayWith({ GATEWAY_BODY_LIMIT_BYTES: '1024' });
     const before = orders.requests.length;
 
-    const response = await request(gateway.app)
+    const response = await gateway
+      .as()
       .post('/orders')
       .send({ user_id: 1, items: [], padding: 'x'.repeat(2_000) });
 
@@ -80,12 +83,12 @@ describe('gateway protection: rate limit, body limit, security headers, CORS', (
   });
 
   it('when a chunked body (no Content-Length) streams past the limit, then 413 payload_too_large', async () => {
-    const gateway = gatewayWith({ GATEWAY_BODY_LIMIT_BYTES: '1024' });
+    const gateway = await gatewayWith({ GATEWAY_BODY_LIMIT_BYTES: '1024' });
     const server = gateway.app.listen(0, '127.0.0.1');
     await new Promise((resolve) => server.once('listening', resolve));
 
     try {
-      const response = await sendChunked((server.address() as AddressInfo).port, '/orders', [
+      const response = await sendChunked((server.address() as AddressInfo).port, '/orders', gateway.bearer.admin, [
         'a'.repeat(800),
         'b'.repeat(800),
       ]);
@@ -99,12 +102,15 @@ describe('gateway protection: rate limit, body limit, security headers, CORS', (
   });
 
   it('when a chunked body stays within the limit, then it streams to the service complete', async () => {
-    const gateway = gatewayWith({ GATEWAY_BODY_LIMIT_BYTES: '1024' });
+    const gateway = await gatewayWith({ GATEWAY_BODY_LIMIT_BYTES: '1024' });
     const server = gateway.app.listen(0, '127.0.0.1');
     await new Promise((resolve) => server.once('listening', resolve));
 
     try {
-      const response = await sendChunked((server.address() as AddressInfo).port, '/orders', ['{"user_id":', '1}']);
+      const response = await sendChunked((server.address() as AddressInfo).port, '/orders', gateway.bearer.admin, [
+        '{"user_id":',
+        '1}',
+      ]);
 
       expect(response.status).toBe(200);
       expect(orders.requests[orders.requests.length - 1]!.body).toBe('{"user_id":1}');
@@ -115,7 +121,7 @@ describe('gateway protection: rate limit, body limit, security headers, CORS', (
   });
 
   it('when any response leaves the gateway, then it carries helmet security headers and a closed CSP', async () => {
-    const response = await request(gatewayWith({}).app).get('/orders');
+    const response = await (await gatewayWith({})).as().get('/orders');
 
     expect(response.headers['x-content-type-options']).toBe('nosniff');
     expect(response.headers['x-frame-options']).toBe('SAMEORIGIN');
@@ -125,10 +131,10 @@ describe('gateway protection: rate limit, body limit, security headers, CORS', (
   });
 
   it('when CORS_ORIGINS lists an origin, then that origin may call and read the headers, and others get no CORS headers', async () => {
-    const gateway = gatewayWith({ CORS_ORIGINS: 'https://shop.example.com' });
+    const gateway = await gatewayWith({ CORS_ORIGINS: 'https://shop.example.com' });
 
-    const allowed = await request(gateway.app).get('/orders').set('Origin', 'https://shop.example.com');
-    const other = await request(gateway.app).get('/orders').set('Origin', 'https://evil.example.com');
+    const allowed = await gateway.as().get('/orders').set('Origin', 'https://shop.example.com');
+    const other = await gateway.as().get('/orders').set('Origin', 'https://evil.example.com');
     const preflight = await request(gateway.app)
       .options('/orders')
       .set('Origin', 'https://shop.example.com')
@@ -142,20 +148,26 @@ describe('gateway protection: rate limit, body limit, security headers, CORS', (
     expect(preflight.status).toBe(204);
     expect(preflight.headers['access-control-allow-headers']).toContain('Idempotency-Key');
     expect(preflight.headers['access-control-allow-headers']).toContain('If-Match');
+    expect(preflight.headers['access-control-allow-headers']).toContain('Authorization');
   });
 
   it('when no CORS_ORIGINS are configured, then no response carries CORS headers', async () => {
-    const response = await request(gatewayWith({}).app).get('/orders').set('Origin', 'https://shop.example.com');
+    const response = await (await gatewayWith({})).as().get('/orders').set('Origin', 'https://shop.example.com');
 
     expect(response.headers['access-control-allow-origin']).toBeUndefined();
   });
 });
 
 /** POSTs `chunks` with Transfer-Encoding: chunked (no Content-Length), as a streaming client would. */
-function sendChunked(port: number, path: string, chunks: readonly string[]): Promise<{ status: number; body: string }> {
+function sendChunked(
+  port: number,
+  path: string,
+  authorization: string,
+  chunks: readonly string[],
+): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const outgoing = httpRequest(
-      { port, host: '127.0.0.1', path, method: 'POST', headers: { 'content-type': 'application/json' } },
+      { port, host: '127.0.0.1', path, method: 'POST', headers: { 'content-type': 'application/json', authorization } },
       (response) => {
         let body = '';
         response.setEncoding('utf8');

@@ -53,13 +53,13 @@ describe('rate limit: fixed window per client', () => {
     });
 
     it('when IPv6 clients share a /56 network, then they share one budget, and another network has its own', async () => {
-      const gateway = createGateway({
-        ORDER_SERVICE_URLS: orders.url,
+      const gateway = await createGateway({
+        PRODUCT_SERVICE_URLS: orders.url,
         RATE_LIMIT_PER_MINUTE: '1',
         TRUST_PROXY_HOPS: '1',
       });
       gateways.push(gateway);
-      const from = (address: string) => request(gateway.app).get('/orders').set('X-Forwarded-For', address);
+      const from = (address: string) => request(gateway.app).get('/products').set('X-Forwarded-For', address);
 
       const statuses = [
         (await from('2001:db8:aa:bb01::1')).status,
@@ -71,11 +71,11 @@ describe('rate limit: fixed window per client', () => {
     });
 
     it('when requests are let through, then RateLimit counts down and RateLimit-Policy names the limit and window', async () => {
-      const gateway = createGateway({ ORDER_SERVICE_URLS: orders.url, RATE_LIMIT_PER_MINUTE: '5' });
+      const gateway = await createGateway({ ORDER_SERVICE_URLS: orders.url, RATE_LIMIT_PER_MINUTE: '5' });
       gateways.push(gateway);
 
-      const first = await request(gateway.app).get('/orders');
-      const second = await request(gateway.app).get('/orders');
+      const first = await gateway.as().get('/orders');
+      const second = await gateway.as().get('/orders');
 
       expect(first.headers['ratelimit-policy']).toBe('5;w=60');
       expect(first.headers['ratelimit']).toMatch(/^limit=5, remaining=4, reset=(60|59)$/);

@@ -1,4 +1,3 @@
-import request from 'supertest';
 import { createGateway, type GatewayUnderTest } from './support/gateway';
 import { requestIdGenerator } from '../src/http/request-id';
 import { startRecordingUpstream, type RecordingUpstream } from './support/recording-upstream';
@@ -41,7 +40,7 @@ describe('request ids made by the gateway', () => {
 
     beforeAll(async () => {
       orders = await startRecordingUpstream();
-      gateway = createGateway({ ORDER_SERVICE_URLS: orders.url });
+      gateway = await createGateway({ ORDER_SERVICE_URLS: orders.url });
     });
 
     afterAll(async () => {
@@ -50,7 +49,7 @@ describe('request ids made by the gateway', () => {
     });
 
     it('when requests carry no id, then each gets its own, the service receives it and the client gets it back', async () => {
-      const responses = [await request(gateway.app).get('/orders'), await request(gateway.app).get('/orders')];
+      const responses = [await gateway.as().get('/orders'), await gateway.as().get('/orders')];
 
       const returned = responses.map((response) => response.headers['x-request-id']);
       const forwarded = orders.requests.slice(-2).map((received) => received.headers['x-request-id']);

@@ -22,8 +22,8 @@ describe('gateway when upstreams fail, and with several instances', () => {
   afterAll(async () => {
     for (const cleanup of cleanups.reverse()) await cleanup();
   });
-  const gatewayWith = (env: NodeJS.ProcessEnv) => {
-    const gateway = createGateway(env);
+  const gatewayWith = async (env: NodeJS.ProcessEnv) => {
+    const gateway = await createGateway(env);
     cleanups.push(gateway.close);
     return gateway;
   };
@@ -34,7 +34,7 @@ describe('gateway when upstreams fail, and with several instances', () => {
   };
 
   it('when the service refuses connections, then JSON 502 upstream_unavailable with the request id, and it is counted', async () => {
-    const gateway = gatewayWith({ PRODUCT_SERVICE_URLS: await closedPortUrl() });
+    const gateway = await gatewayWith({ PRODUCT_SERVICE_URLS: await closedPortUrl() });
 
     const response = await request(gateway.app).get('/products').set('X-Request-Id', 'trace-down');
 
@@ -55,10 +55,10 @@ describe('gateway when upstreams fail, and with several instances', () => {
   it('when the service does not answer within UPSTREAM_TIMEOUT_MS, then JSON 504 upstream_timeout, without hanging', async () => {
     const silent = await startSilentUpstream();
     cleanups.push(silent.close);
-    const gateway = gatewayWith({ ORDER_SERVICE_URLS: silent.url, UPSTREAM_TIMEOUT_MS: '300' });
+    const gateway = await gatewayWith({ ORDER_SERVICE_URLS: silent.url, UPSTREAM_TIMEOUT_MS: '300' });
     const startedAt = performance.now();
 
-    const response = await request(gateway.app).post('/orders').send({ user_id: 1, items: [] });
+    const response = await gateway.as().post('/orders').send({ user_id: 1, items: [] });
 
     expect(response.status).toBe(504);
     expect(response.body.error).toMatchObject({ code: 'upstream_timeout', request_id: expect.any(String) });
@@ -69,9 +69,9 @@ describe('gateway when upstreams fail, and with several instances', () => {
   });
 
   it('when a service is not configured, then JSON 503 service_unavailable with Retry-After', async () => {
-    const gateway = gatewayWith({ PRODUCT_SERVICE_URLS: 'http://127.0.0.1:9' });
+    const gateway = await gatewayWith({ PRODUCT_SERVICE_URLS: 'http://127.0.0.1:9' });
 
-    const response = await request(gateway.app).get('/orders');
+    const response = await gateway.as().get('/orders');
 
     expect(response.status).toBe(503);
     expect(response.headers['retry-after']).toBe('5');
@@ -80,10 +80,10 @@ describe('gateway when upstreams fail, and with several instances', () => {
 
   it('when a service runs as two instances, then requests alternate between them (round-robin)', async () => {
     const [first, second] = [await upstream(), await upstream()];
-    const gateway = gatewayWith({ ORDER_SERVICE_URLS: `${first.url},${second.url}` });
+    const gateway = await gatewayWith({ ORDER_SERVICE_URLS: `${first.url},${second.url}` });
 
     for (let index = 0; index < 6; index += 1) {
-      await request(gateway.app).get(`/orders?page=${index}`).expect(200);
+      await gateway.as().get(`/orders?page=${index}`).expect(200);
     }
 
     const pages = (instance: RecordingUpstream) => instance.requests.map((received) => received.url);
@@ -94,12 +94,13 @@ describe('gateway when upstreams fail, and with several instances', () => {
   it('when a client goes away before its answer, then the request is counted with status 499', async () => {
     const silent = await startSilentUpstream();
     cleanups.push(silent.close);
-    const gateway = gatewayWith({ ORDER_SERVICE_URLS: silent.url });
+    const gateway = await gatewayWith({ ORDER_SERVICE_URLS: silent.url });
     const server = gateway.app.listen(0, '127.0.0.1');
     cleanups.push(() => server.close());
     await new Promise((resolve) => server.once('listening', resolve));
 
     await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/orders`, {
+      headers: { authorization: gateway.bearer.admin },
       signal: AbortSignal.timeout(200),
     }).catch(() => undefined);
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -111,11 +112,11 @@ describe('gateway when upstreams fail, and with several instances', () => {
 
   it('when requests are proxied, then /metrics has their latency by route template and status, never the raw path', async () => {
     const orders = await upstream();
-    const gateway = gatewayWith({ ORDER_SERVICE_URLS: orders.url });
+    const gateway = await gatewayWith({ ORDER_SERVICE_URLS: orders.url });
     orders.respondWith({ status: 404, body: { error: { code: 'not_found' } } });
 
-    await request(gateway.app).get('/orders/0192f5a0-7c1e-7cc3-9b4e-2f1d3c4b5a69').expect(404);
-    await request(gateway.app).get('/orders/0192f5a0-7c1e-7cc3-9b4e-2f1d3c4b5a70').expect(404);
+    await gateway.as().get('/orders/0192f5a0-7c1e-7cc3-9b4e-2f1d3c4b5a69').expect(404);
+    await gateway.as().get('/orders/0192f5a0-7c1e-7cc3-9b4e-2f1d3c4b5a70').expect(404);
     await request(gateway.app).get('/nowhere').expect(404);
     const metrics = (await request(gateway.app).get('/metrics')).text;
 

@@ -1,6 +1,5 @@
 import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import request from 'supertest';
 import { createGateway, type GatewayUnderTest } from './support/gateway';
 import { startRecordingUpstream, type RecordingUpstream } from './support/recording-upstream';
 
@@ -10,7 +9,7 @@ describe('gateway → several instances of a service', () => {
 
   beforeAll(async () => {
     instances = await Promise.all([startRecordingUpstream(), startRecordingUpstream()]);
-    gateway = createGateway({ ORDER_SERVICE_URLS: instances.map((instance) => instance.url).join(',') });
+    gateway = await createGateway({ ORDER_SERVICE_URLS: instances.map((instance) => instance.url).join(',') });
   });
 
   afterAll(async () => {
@@ -23,10 +22,10 @@ describe('gateway → several instances of a service', () => {
     await new Promise((resolve) => server.once('listening', resolve));
     const port = (server.address() as AddressInfo).port;
     try {
-      await request(gateway.app).get('/orders');
-      await postChunked(port, ['{"user_id":', '1}']);
-      await request(gateway.app).get('/orders');
-      await postChunked(port, ['{"user_id":', '2}']);
+      await gateway.as().get('/orders');
+      await postChunked(port, gateway.bearer.admin, ['{"user_id":', '1}']);
+      await gateway.as().get('/orders');
+      await postChunked(port, gateway.bearer.admin, ['{"user_id":', '2}']);
 
       const [first, second] = instances.map((instance) => instance.requests.map((received) => received.body));
       expect(first).toEqual(['', '']);
@@ -39,10 +38,16 @@ describe('gateway → several instances of a service', () => {
 });
 
 /** POSTs `chunks` to /orders with Transfer-Encoding: chunked (no Content-Length). */
-function postChunked(port: number, chunks: readonly string[]): Promise<number> {
+function postChunked(port: number, authorization: string, chunks: readonly string[]): Promise<number> {
   return new Promise((resolve, reject) => {
     const outgoing = httpRequest(
-      { port, host: '127.0.0.1', path: '/orders', method: 'POST', headers: { 'content-type': 'application/json' } },
+      {
+        port,
+        host: '127.0.0.1',
+        path: '/orders',
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization },
+      },
       (response) => response.resume().on('end', () => resolve(response.statusCode ?? 0)),
     );
     outgoing.on('error', reject);

@@ -1,15 +1,18 @@
 import type { Agent, IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
+import { createTokenVerifier } from '@ecom/auth';
 import type { GatewayConfig } from '../config';
 import type { PublicRoute, UpstreamName } from '../upstreams/route-table';
 import { upstreamError } from '../upstreams/upstream-errors';
+import { authenticate, authorize } from './authentication.middleware';
 import { createUpstreamProxy } from './upstream-proxy.middleware';
 import { rejectOversizedBody } from './body-limit.middleware';
 import { respondWithError } from './errors.middleware';
 import type { GatewayMetrics } from './gateway-metrics';
 import { runChain, type Middleware } from './middleware-chain';
 import { limitRequestRate } from './rate-limit.middleware';
-import { setRouteTemplate } from './route-template';
+import { accessTo } from './route-access';
+import { routeTemplateOf, setRouteTemplate } from './route-template';
 
 export interface ProxyRoutesOptions {
   readonly config: GatewayConfig;
@@ -24,24 +27,40 @@ export interface ProxyRoutesOptions {
 export type ProxyHandler = (req: IncomingMessage, res: ServerResponse, route: PublicRoute) => void;
 
 /**
- * The public API, on the hot path: the common middleware, the body-size check and the rate limit,
- * then the request streams to its service (bodies are never parsed here). This path does not go
+ * The public API, on the hot path: the common middleware, the body-size check, the bearer token
+ * (authentication.middleware.ts: verified, then counted by the rate limit under its subject, then
+ * checked against the route's roles), then the request streams to its service (bodies are never
+ * parsed here). This path does not go
  * through Express's router and request/response decoration, which cost more than everything
  * else together (see performance-tests/gateway/README.md); its middleware are the same
  * Connect-style functions, run in a fixed order, and its errors take the same JSON shape.
  */
 export function proxyRoutes(options: ProxyRoutesOptions): ProxyHandler {
-  const { config, logger, everyRequest } = options;
-  const guards: Middleware[] = [...everyRequest, rejectOversizedBody(config.bodyLimitBytes)];
-  if (config.rateLimit.enabled) guards.push(limitRequestRate(config.rateLimit.perMinute, config.trustProxyHops));
+  const { logger } = options;
+  const guardsTo = guards(options);
   const chains: Record<UpstreamName, readonly Middleware[]> = {
-    'product-service': [...guards, forwarderTo('product-service', options)],
-    'order-service': [...guards, forwarderTo('order-service', options)],
+    'product-service': [...guardsTo('product-service'), forwarderTo('product-service', options)],
+    'order-service': [...guardsTo('order-service'), forwarderTo('order-service', options)],
   };
   const respond = respondWithError(logger);
   return (req, res, route) => {
     setRouteTemplate(req, route.template);
     runChain(chains[route.upstream], req, res, (error) => respond(req, res, error));
+  };
+}
+
+/**
+ * What a request passes before it is forwarded: size, identity, rate, role. One token verifier
+ * (and its cache) and one rate limit serve both services; only the route's roles differ.
+ */
+function guards({ config, everyRequest }: ProxyRoutesOptions): (name: UpstreamName) => Middleware[] {
+  const { auth, rateLimit } = config;
+  const verify = auth.enabled ? createTokenVerifier(auth) : undefined;
+  const limit = rateLimit.enabled ? [limitRequestRate(rateLimit.perMinute, config.trustProxyHops)] : [];
+  const bodyLimit = rejectOversizedBody(config.bodyLimitBytes);
+  return (name) => {
+    const accessOf = (req: IncomingMessage) => accessTo(req.method, name, routeTemplateOf(req));
+    return [...everyRequest, bodyLimit, authenticate(accessOf, verify), ...limit, authorize(accessOf, auth.enabled)];
   };
 }
 

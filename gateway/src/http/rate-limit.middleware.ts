@@ -2,18 +2,20 @@ import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import { ipKeyGenerator } from 'express-rate-limit';
 import { AppError } from '@ecom/service-kit/errors';
+import { identityOf } from './authentication.middleware';
 import { sendError } from './errors.middleware';
 import type { Middleware } from './middleware-chain';
 
 const WINDOW_MS = 60_000;
 
 /**
- * At most `perMinute` proxied requests per client address per minute (a fixed window per client,
+ * At most `perMinute` proxied requests per client per minute (a fixed window per client,
  * in memory: each gateway instance counts on its own, so N instances allow up to N × the limit).
  * Responses carry the `RateLimit` / `RateLimit-Policy` headers (IETF draft 7); over the limit the
  * client gets 429 `rate_limited` in the shared error shape with `Retry-After` (seconds until its
- * window resets). The client is the socket's address, or the one `trustedHops` proxies back in
- * X-Forwarded-For; IPv6 clients are counted by their /56 network.
+ * window resets). The client is the user a verified bearer token names, or else the socket's
+ * address, or the one `trustedHops` proxies back in X-Forwarded-For; IPv6 clients are counted by
+ * their /56 network.
  *
  * These are express-rate-limit's semantics (its MemoryStore, its draft-7 headers), which the
  * gateway used until it was measured on the proxy's hot path: its middleware is asynchronous
@@ -85,11 +87,14 @@ export function fixedWindowCounter(windowMs: number) {
 const CLIENT_KEY = Symbol('gateway.rateLimitKey');
 
 /**
- * The key a client is counted under. Without trusted proxies it depends on the connection only,
+ * The key a client is counted under: the user a verified token names (one budget per user, from
+ * any address), else the client's address. Without trusted proxies it depends on the connection only,
  * so it is worked out once per connection (an IPv6 address, such as an IPv4 client of a
  * dual-stack listener, takes a parse) and kept on the socket.
  */
 function clientKey(req: IncomingMessage, trustedHops: number): string {
+  const identity = identityOf(req);
+  if (identity !== undefined) return `user:${identity.userId}`;
   if (trustedHops > 0) return keyOf(clientAddress(req, trustedHops));
   const socket = req.socket as Socket & { [CLIENT_KEY]?: string };
   return (socket[CLIENT_KEY] ??= keyOf(clientAddress(req, 0)));

@@ -70,15 +70,24 @@ export function docsSecurityHeaders(): Middleware {
 /**
  * CORS for the configured browser origins only (none by default: then no CORS headers at all and
  * browsers keep other sites out). Preflights are answered here; the headers a client needs to
- * read (ETag, Location, Retry-After, X-Request-Id, rate limits) are exposed, and If-Match may be sent.
+ * read (ETag, Location, Retry-After, X-Request-Id, rate limits, WWW-Authenticate) are exposed, and
+ * Authorization and If-Match may be sent.
  */
 export function corsFor(origins: readonly string[]): Middleware | undefined {
   if (origins.length === 0) return undefined;
   return cors({
     origin: [...origins],
     methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
-    allowedHeaders: ['Content-Type', 'Idempotency-Key', 'If-Match', 'X-Request-Id'],
-    exposedHeaders: ['ETag', 'Location', 'Retry-After', 'X-Request-Id', 'RateLimit', 'RateLimit-Policy'],
+    allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'If-Match', 'X-Request-Id'],
+    exposedHeaders: [
+      'ETag',
+      'Location',
+      'Retry-After',
+      'X-Request-Id',
+      'RateLimit',
+      'RateLimit-Policy',
+      'WWW-Authenticate',
+    ],
     maxAge: 600,
   });
 }

@@ -3,6 +3,7 @@
  * `npm test`, `npm run stop`, the benchmarks (performance-tests/runner/local-system.ts) and the
  * reliability suite (reliability/src/test-system.ts, own-infrastructure.ts).
  */
+export { devSecretPath, localSigningSecret, type LocalSecret } from './auth/local-signing-key';
 export { runSystemInForeground } from './cli/foreground-run';
 export { stopLeftovers } from './cli/leftover-stop';
 export { say } from './cli/console-say';

@@ -14,6 +14,7 @@ const plan: SystemPlan = {
   brokers: ['127.0.0.1:9192'],
   mysql: { host: '127.0.0.1', port: 3407 },
   rateLimit: false,
+  auth: { mode: 'hs256', secret: 's'.repeat(43) },
 };
 
 describe('buildProcessEnvs and readSystemSettings', () => {
@@ -41,6 +42,12 @@ describe('buildProcessEnvs and readSystemSettings', () => {
       PRODUCT_SERVICE_URLS: 'http://127.0.0.1:9101',
       ORDER_SERVICE_URLS: 'http://127.0.0.1:9102',
       RATE_LIMIT_ENABLED: 'false',
+      AUTH_ENABLED: 'true',
+      AUTH_HS256_SECRET: 's'.repeat(43),
+      AUTH_RS256_PUBLIC_KEY: '',
+      AUTH_JWKS_URL: '',
+      AUTH_ISSUER: 'ecom-platform',
+      AUTH_AUDIENCE: 'ecom-api',
     });
     expect(envs['order-worker']).toMatchObject({ ORDER_WORKER_PORT: '9103', ORDER_SERVICE_PORT: '9102' });
   });
@@ -53,4 +60,17 @@ describe('buildProcessEnvs and readSystemSettings', () => {
     expect(envs['order-service']!['PRODUCT_SERVICE_URLS']).toBe('http://127.0.0.1:9102');
     expect(envs['order-worker']!['PRODUCT_SERVICE_URLS']).toBe('http://127.0.0.1:9101');
   });
+
+  it.each([
+    ['off', { mode: 'off' } as const, { AUTH_ENABLED: 'false' }],
+    ['the environment’s', { mode: 'environment' } as const, {}],
+  ])(
+    'when the gateway’s authentication is %s, then its environment says so and sets no key',
+    (_case, auth, expected) => {
+      const envs = buildProcessEnvs({ ...plan, auth });
+
+      expect(envs.gateway).toMatchObject(expected);
+      expect(envs.gateway!['AUTH_HS256_SECRET']).toBe(process.env['AUTH_HS256_SECRET']);
+    },
+  );
 });

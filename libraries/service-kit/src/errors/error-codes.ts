@@ -11,6 +11,8 @@ export const ERROR_CODES = [
   'malformed_json',
   'malformed_request',
   'invalid_cursor',
+  'unauthorized',
+  'forbidden',
   'not_found',
   'method_not_allowed',
   'unsupported_media_type',

@@ -4,6 +4,7 @@
  * in the foreground, its output prefixed, until Ctrl-C, SIGTERM, the parent's exit or a crash;
  * then it stops everything it started (never MySQL or Kafka it found running).
  */
+import { devSecretPath } from '../auth/local-signing-key';
 import { createInfrastructure } from '../infrastructure/infrastructure-control';
 import { runDirectory } from '../repository-root';
 import { startSystem } from '../system/system-launch';
@@ -63,5 +64,22 @@ function printSummary(system: LaunchedSystem, startedAt: number): void {
   const gateway = `http://localhost:${system.ports.gateway}`;
   say(`up in ${elapsedSince(startedAt)}`);
   say(`gateway:  ${gateway}  (health: ${gateway}/health)`);
+  for (const line of describeAuth(system)) say(line);
   say('press Ctrl-C to stop everything');
+}
+
+/** How to call the API: where the key is and how to get a token, or that anyone may. */
+export function describeAuth(system: Pick<LaunchedSystem, 'signingKey' | 'ports'>, env = process.env): string[] {
+  if (system.signingKey !== undefined) {
+    const source = env['AUTH_HS256_SECRET'] ? 'AUTH_HS256_SECRET' : devSecretPath(env);
+    return [
+      `auth:     bearer tokens, HS256 secret from ${source}; catalogue reads are public`,
+      `          token:  TOKEN=$(npm run -s token -- --role admin)   (or --user 42: a customer)`,
+      `          then:   curl -H "Authorization: Bearer $TOKEN" http://localhost:${system.ports.gateway}/orders`,
+    ];
+  }
+  if (env['AUTH_RS256_PUBLIC_KEY'] || env['AUTH_JWKS_URL']) {
+    return ['auth:     bearer tokens verified with AUTH_RS256_PUBLIC_KEY / AUTH_JWKS_URL (signed by your issuer)'];
+  }
+  return ['auth:     OFF (AUTH_ENABLED=false): anyone may call every route; never expose this system'];
 }

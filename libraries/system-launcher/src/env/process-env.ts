@@ -3,10 +3,12 @@
  * of that schema (`toEnv` and `EnvValuesOf`), so the launcher cannot set a variable no service
  * declares. Values left undefined fall back to the caller's environment, then the schema's default.
  */
+import { DEFAULT_AUDIENCE, DEFAULT_ISSUER } from '@ecom/auth';
 import { configSchema as gatewaySchema } from '@ecom/gateway/config';
 import { configSchema as orderSchema } from '@ecom/order-service/config';
 import { configSchema as productSchema } from '@ecom/product-service/config';
 import { TOPICS, type TopicSpec } from '@ecom/service-kit/kafka';
+import type { GatewayAuth } from '../auth/gateway-auth';
 import { localUrl, type ProcessName, type SystemPorts } from '../processes/process-catalog';
 import { toEnv, type EnvValuesOf } from './schema-env';
 
@@ -45,6 +47,8 @@ export interface SystemPlan {
   readonly mysql?: MysqlAddress;
   readonly logLevel?: string;
   readonly rateLimit?: boolean;
+  /** The gateway's authentication (auth/gateway-auth.ts); unset: the caller's AUTH_* variables. */
+  readonly auth?: GatewayAuth;
 }
 
 /** A topic of ALL_TOPICS under a copy's prefix, or (no prefix) as declared. */
@@ -108,6 +112,23 @@ function gatewayValues(plan: SystemPlan): ProcessEnvValues<'gateway'> {
     PRODUCT_SERVICE_URLS: serviceUrls(plan, 'PRODUCT_SERVICE_URLS', plan.ports['product-service']),
     ORDER_SERVICE_URLS: serviceUrls(plan, 'ORDER_SERVICE_URLS', plan.ports['order-service']),
     RATE_LIMIT_ENABLED: plan.rateLimit,
+    ...gatewayAuthValues(plan),
+  };
+}
+
+/**
+ * The launcher's secret replaces any key source of the caller's environment (an empty variable is
+ * unset); a copy also uses the default issuer and audience, which its tokens carry (signToken).
+ */
+function gatewayAuthValues({ auth, copy }: SystemPlan): ProcessEnvValues<'gateway'> {
+  if (auth === undefined || auth.mode === 'environment') return {};
+  if (auth.mode === 'off') return { AUTH_ENABLED: false };
+  return {
+    AUTH_ENABLED: true,
+    AUTH_HS256_SECRET: auth.secret,
+    AUTH_RS256_PUBLIC_KEY: '',
+    AUTH_JWKS_URL: '',
+    ...(copy && { AUTH_ISSUER: DEFAULT_ISSUER, AUTH_AUDIENCE: DEFAULT_AUDIENCE }),
   };
 }
 

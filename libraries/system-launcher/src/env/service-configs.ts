@@ -27,7 +27,8 @@ export function configuredPorts(env: NodeJS.ProcessEnv = process.env): SystemPor
     'product-service': loadProductConfig(env).port,
     'order-service': order.port,
     'order-worker': order.workerPort,
-    gateway: loadGatewayConfig(env).port,
+    // Only its port: the gateway's key is the launcher's to choose (auth/gateway-auth.ts).
+    gateway: loadGatewayConfig({ ...env, AUTH_ENABLED: 'false' }).port,
   };
 }
 

@@ -1,4 +1,6 @@
 /** What a started system offers its caller: where it is, its processes, and how to stop it. */
+import type { SigningKey } from '@ecom/auth';
+import { signingKeyOf } from '../auth/gateway-auth';
 import { buildProcessEnvs, type EnvOverrides, type ProcessEnvValues, type SystemPlan } from '../env/process-env';
 import type { SystemSettings } from '../env/service-configs';
 import { freePort } from '../processes/free-port';
@@ -10,6 +12,11 @@ export interface LaunchedSystem extends SystemSettings {
   readonly productServiceUrl: string;
   readonly orderServiceUrl: string;
   readonly ports: SystemPorts;
+  /**
+   * What signs tokens its gateway accepts (`signToken` from @ecom/auth): a copy's fresh HS256
+   * secret, or npm start's. Undefined when authentication is off, or its key is not the launcher's.
+   */
+  readonly signingKey: SigningKey | undefined;
   /** The system's four processes as they run now (a restart replaces its entry). */
   readonly services: readonly RunningProcess[];
   /** Stops one process (it stays stopped until restarted). */
@@ -47,6 +54,7 @@ export function systemHandle({ plan, settings, envs, group, services, stopAll }:
   return {
     ...settings,
     ports,
+    signingKey: signingKeyOf(plan.auth),
     gatewayUrl: localUrl(ports.gateway),
     productServiceUrl: localUrl(ports['product-service']),
     orderServiceUrl: localUrl(ports['order-service']),

@@ -15,6 +15,7 @@ import {
   type MysqlAddress,
   type SystemPlan,
 } from '../env/process-env';
+import { planGatewayAuth } from '../auth/gateway-auth';
 import { configuredPorts, readSystemSettings, type SystemSettings } from '../env/service-configs';
 import { freePort } from '../processes/free-port';
 import type { ExitStatus } from '../processes/managed-process';
@@ -42,6 +43,12 @@ export interface SystemOptions {
   readonly logLevel?: string;
   /** The gateway's per-client rate limit; off for load from one address. Default: the gateway's. */
   readonly rateLimit?: boolean;
+  /**
+   * The gateway's bearer-token check. Default: on; a copy gets a fresh HS256 secret, npm start
+   * AUTH_HS256_SECRET or the development secret (or the environment's own AUTH_* key settings).
+   * `false` turns it off (AUTH_ENABLED=false). The key is the handle's `signingKey`.
+   */
+  readonly auth?: boolean;
   readonly overrides?: EnvOverrides;
   readonly wrap?: ProcessWrap;
   /** Aborting it makes a start under way stop what it started and reject. */
@@ -51,7 +58,7 @@ export interface SystemOptions {
 
 export async function startSystem(options: SystemOptions = {}): Promise<LaunchedSystem> {
   const say = options.say ?? (() => undefined);
-  const plan = await planSystem(options);
+  const plan = { ...(await planSystem(options)), auth: planGatewayAuth(!!options.copy, options.auth) };
   const envs = buildProcessEnvs(plan, options.overrides);
   const settings = readSystemSettings(envs);
   const group = createProcessGroup(options);

@@ -1,0 +1,21 @@
+/** `@ecom/auth`: roles, signing keys, and bearer tokens signed (CLI, launcher, tests) and verified (gateway) with jose. */
+export { ROLES, DEFAULT_ISSUER, DEFAULT_AUDIENCE, type Role, type Identity } from './roles';
+export { generateSigningSecret, generateRsaKeyPair, type SigningKey } from './signing-keys';
+export { signToken, type TokenRequest } from './sign-token';
+export {
+  createTokenVerifier,
+  InvalidTokenError,
+  type VerificationKey,
+  type VerifierOptions,
+  type TokenVerifier,
+} from './verify-token';
+export {
+  initEnvFile,
+  parseTokenArguments,
+  runTokenCommand,
+  tokenFor,
+  TOKEN_USAGE,
+  UsageError,
+  type FallbackSecret,
+  type TokenArguments,
+} from './token-command';
