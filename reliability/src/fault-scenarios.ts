@@ -141,6 +141,7 @@ export async function runScenario(
     productIds,
     ratePerSecond: timing.ratePerSecond,
     firstUserId,
+    headers: system.adminHeaders,
   });
   await sleep(timing.warmupMs);
   const faultAt = Date.now();
@@ -208,6 +209,7 @@ export function summarise(result: ScenarioResult): string {
 export function invariantViolations(result: ScenarioResult): string[] {
   const problems: string[] = [];
   if (result.lost.length > 0) problems.push(`${result.lost.length} acknowledged orders lost`);
+  if (result.refusedForAuth > 0) problems.push(`${result.refusedForAuth} requests refused for their token (401/403)`);
   if (result.duplicates.length > 0) problems.push(`${result.duplicates.length} orders placed twice`);
   if (result.failedButPlaced.length > 0)
     problems.push(`${result.failedButPlaced.length} orders answered 5xx but placed`);

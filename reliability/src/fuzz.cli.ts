@@ -5,21 +5,15 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { runSchemathesis } from './schemathesis';
-import { startTestSystem } from './test-system';
+import { FUZZ_PRODUCTS, runSchemathesis } from './schemathesis';
+import { createProducts, startTestSystem } from './test-system';
 
 async function main(): Promise<number> {
   const seed = Number(process.env['FUZZ_SEED'] ?? Math.floor(Math.random() * 2 ** 31));
   const maxExamples = Number(process.env['FUZZ_MAX_EXAMPLES'] ?? 200);
   const system = await startTestSystem('fuzz');
   try {
-    for (let index = 0; index < 3; index += 1) {
-      await fetch(`${system.gatewayUrl}/products`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ name: `Fuzz ${index}`, category: 'fuzz', price: '4.50', stock: 100_000 }),
-      });
-    }
+    await createProducts(system, FUZZ_PRODUCTS);
     const reportDir = mkdtempSync(path.join(tmpdir(), 'schemathesis-'));
     const phases = process.env['FUZZ_PHASES'] ?? 'examples,coverage,fuzzing,stateful';
     const result = await runSchemathesis({
@@ -28,6 +22,7 @@ async function main(): Promise<number> {
       maxExamples,
       reportDir,
       phases,
+      bearerToken: system.adminToken,
       echo: true,
     });
     console.log(

@@ -57,6 +57,8 @@ export interface InvariantReport {
   readonly sent: number;
   readonly acknowledged: number;
   readonly refused: number;
+  /** Of those, refused for their token (401, 403): the load sends a valid admin token, so none should be. */
+  readonly refusedForAuth: number;
   readonly unavailable: number;
   readonly noAnswer: number;
   /** Acknowledged orders not in the database once drained. */
@@ -121,6 +123,7 @@ export async function checkInvariants(
       acknowledged: acknowledged.length,
       refused: records.filter((record) => record.status !== undefined && record.status >= 400 && record.status < 500)
         .length,
+      refusedForAuth: records.filter((record) => record.status === 401 || record.status === 403).length,
       unavailable: records.filter((record) => record.status !== undefined && record.status >= 500).length,
       noAnswer: records.filter((record) => record.status === 0).length,
       lost: ackedIds.filter((userId) => !byUser.has(userId)),

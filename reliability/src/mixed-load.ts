@@ -2,8 +2,11 @@
  * A steady, bounded mixed load through the gateway: sync orders, async orders and reads, at a
  * fixed rate (open model: requests start on schedule whether or not earlier ones finished). Every
  * request and its answer is recorded. Each order carries its own user_id (a sequence number)
- * and Idempotency-Key, so the final database can be matched to the requests one to one.
+ * and Idempotency-Key, so the final database can be matched to the requests one to one: orders
+ * for many users, so every request carries an admin token (`headers`).
  */
+import type { AuthHeaders } from './api-tokens';
+
 export type RequestKind = 'sync' | 'async' | 'read';
 
 export interface RecordedRequest {
@@ -28,6 +31,8 @@ export interface MixedLoadOptions {
   /** Client-side bound on one request (default 12 s, above the gateway's 10 s upstream timeout). */
   readonly timeoutMs?: number;
   readonly firstUserId?: number;
+  /** Sent with every request: the admin's `Authorization` (TestSystem.adminHeaders). */
+  readonly headers?: AuthHeaders;
 }
 
 export interface MixedLoad {
@@ -52,7 +57,7 @@ export function startMixedLoad(options: MixedLoadOptions): MixedLoad {
     const productId = options.productIds[sent % options.productIds.length]!;
     const record: RecordedRequest = { kind, userId: kind === 'read' ? 0 : nextUserId++, startedAt: Date.now() };
     records.push(record);
-    const done = send(options.gatewayUrl, record, productId, timeoutMs).finally(() => inFlight.delete(done));
+    const done = send(options, record, productId, timeoutMs).finally(() => inFlight.delete(done));
     inFlight.add(done);
   };
   const timer = setInterval(fire, 1000 / rate);
@@ -67,14 +72,19 @@ export function startMixedLoad(options: MixedLoadOptions): MixedLoad {
   };
 }
 
-async function send(gatewayUrl: string, record: RecordedRequest, productId: number, timeoutMs: number): Promise<void> {
+async function send(
+  { gatewayUrl, headers }: MixedLoadOptions,
+  record: RecordedRequest,
+  productId: number,
+  timeoutMs: number,
+): Promise<void> {
   try {
     const response =
       record.kind === 'read'
-        ? await fetch(`${gatewayUrl}/products/${productId}`, { signal: AbortSignal.timeout(timeoutMs) })
+        ? await fetch(`${gatewayUrl}/products/${productId}`, { headers, signal: AbortSignal.timeout(timeoutMs) })
         : await fetch(`${gatewayUrl}${record.kind === 'sync' ? '/orders' : '/orders/async'}`, {
             method: 'POST',
-            headers: { 'content-type': 'application/json', 'idempotency-key': `load-${record.userId}` },
+            headers: { ...headers, 'content-type': 'application/json', 'idempotency-key': `load-${record.userId}` },
             body: JSON.stringify({ user_id: record.userId, items: [{ product_id: productId, quantity: 1 }] }),
             signal: AbortSignal.timeout(timeoutMs),
           });

@@ -24,7 +24,7 @@ import {
 import type { SystemPorts } from '@ecom/system-launcher';
 import { startOwnInfrastructure } from './own-infrastructure';
 import { startThrottlingProxy } from './throttling-proxy';
-import { startTestSystem } from './test-system';
+import { createProducts, startTestSystem } from './test-system';
 
 async function main(): Promise<number> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'ecom-reliability-'));
@@ -43,15 +43,11 @@ async function main(): Promise<number> {
       overrides: { 'order-service': throughProxy, 'order-worker': throughProxy },
     });
     try {
-      const productIds: number[] = [];
-      for (const stock of [1_000_000, 1_000_000, 1_000_000, 100]) {
-        const response = await fetch(`${system.gatewayUrl}/products`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ name: `Stock ${stock}`, price: '1.25', stock }),
-        });
-        productIds.push(((await response.json()) as { id: number }).id);
-      }
+      const stocks = [1_000_000, 1_000_000, 1_000_000, 100];
+      const productIds = await createProducts(
+        system,
+        stocks.map((stock) => ({ name: `Stock ${stock}`, price: '1.25', stock })),
+      );
       const all: Record<string, FaultScenario> = {
         worker: killProcess('order-worker'),
         'order-service': killProcess('order-service'),

@@ -7,6 +7,14 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { ROOT } from './test-system';
 
+/** The spec's examples order products 1 and 3: created first, with stock to spare. */
+export const FUZZ_PRODUCTS = [0, 1, 2].map((index) => ({
+  name: `Fuzz ${index}`,
+  category: 'fuzz',
+  price: '4.50',
+  stock: 100_000,
+}));
+
 export interface FuzzOptions {
   readonly gatewayUrl: string;
   readonly seed: number;
@@ -15,6 +23,13 @@ export interface FuzzOptions {
   readonly workers?: number;
   /** Default: examples, coverage, fuzzing. The stateful phase crashes in schemathesis 4.32.5 on this spec (see docs/reliability.md). */
   readonly phases?: string;
+  /**
+   * The bearer token schemathesis authenticates with (the spec's `bearerAuth` scheme, set in
+   * schemathesis.toml from SCHEMATHESIS_BEARER_TOKEN): an admin's, so that every operation is
+   * reached. Given as the scheme's credentials, not as a plain header, so that the `ignored_auth`
+   * check can leave it out and see the 401.
+   */
+  readonly bearerToken: string | undefined;
   /** Streams schemathesis's output as it runs (the fuzz command); tests keep it for the failure message. */
   readonly echo?: boolean;
 }
@@ -61,6 +76,8 @@ export function runSchemathesis(options: FuzzOptions): Promise<FuzzResult> {
       ...process.env,
       PYTHONPATH: path.join(ROOT, 'reliability'),
       SCHEMATHESIS_HOOKS: 'schemathesis_hooks',
+      // Through the environment, not the command line, where `ps` would show it.
+      SCHEMATHESIS_BEARER_TOKEN: options.bearerToken ?? '',
     };
     const child = spawn('bash', args, { cwd: options.reportDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';

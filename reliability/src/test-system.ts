@@ -3,11 +3,14 @@
  * from this checkout and started by @ecom/system-launcher as a copy with names of its own: the
  * databases `<service>_db_test_<random>`, topics `test.<label>.<random>.*` and a consumer group of
  * its own, so it never touches `npm start`'s data nor a perf run's. MySQL and Kafka must be up
- * (npm test starts them); `dist/` must be current (npm test builds first).
+ * (npm test starts them); `dist/` must be current (npm test builds first). Auth is on, with a
+ * signing key of the copy's own: requests through its gateway carry `adminHeaders`, or
+ * `authHeaders(role, userId)` for a test about one customer (src/api-tokens.ts).
  */
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { Role } from '@ecom/auth';
 import { uniqueSuffix } from '@ecom/service-kit/testing';
 import {
   REPOSITORY_ROOT,
@@ -16,9 +19,18 @@ import {
   type LaunchedSystem,
   type SystemOptions,
 } from '@ecom/system-launcher';
+import { OPERATOR_USER_ID, authHeaders, bearerHeaders, tokenFor, type AuthHeaders } from './api-tokens';
 
 export const ROOT = REPOSITORY_ROOT;
-export type TestSystem = LaunchedSystem & { readonly dir: string };
+export type TestSystem = LaunchedSystem & {
+  readonly dir: string;
+  /** The operator's admin token (undefined with auth off): orders for many users, catalogue writes. */
+  readonly adminToken: string | undefined;
+  /** `Authorization: Bearer <adminToken>`. */
+  readonly adminHeaders: AuthHeaders;
+  /** A token of `role` for `userId`, for tests about one caller. */
+  authHeaders(role: Role, userId: number): Promise<AuthHeaders>;
+};
 export type TestSystemOptions = Pick<SystemOptions, 'mysql' | 'brokers' | 'overrides' | 'rateLimit'>;
 
 /**
@@ -60,5 +72,27 @@ export async function startTestSystem(label: string, options: TestSystemOptions 
       }),
     },
   });
-  return Object.assign(system, { dir });
+  const adminToken = await tokenFor(system.signingKey, 'admin', OPERATOR_USER_ID);
+  return Object.assign(system, {
+    dir,
+    adminToken,
+    adminHeaders: bearerHeaders(adminToken),
+    authHeaders: (role: Role, userId: number) => authHeaders(system.signingKey, role, userId),
+  });
+}
+
+/** Creates products through the gateway as the operator, one after the other; resolves with their ids. */
+export async function createProducts(system: TestSystem, products: readonly object[]): Promise<number[]> {
+  const ids: number[] = [];
+  for (const product of products) {
+    const response = await fetch(`${system.gatewayUrl}/products`, {
+      method: 'POST',
+      headers: { ...system.adminHeaders, 'content-type': 'application/json' },
+      body: JSON.stringify(product),
+    });
+    if (response.status !== 201)
+      throw new Error(`POST /products answered ${response.status}: ${await response.text()}`);
+    ids.push(((await response.json()) as { id: number }).id);
+  }
+  return ids;
 }

@@ -15,12 +15,12 @@ import {
   type ScenarioResult,
 } from '../src/fault-scenarios';
 import { startThrottlingProxy, type ThrottlingProxy } from '../src/throttling-proxy';
-import { startTestSystem, type TestSystem } from '../src/test-system';
+import { createProducts, startTestSystem, type TestSystem } from '../src/test-system';
 
 describe('faults under a steady mixed load (real processes, MySQL and Kafka)', () => {
   let system: TestSystem;
   let proxy: ThrottlingProxy;
-  const productIds: number[] = [];
+  let productIds: number[];
 
   beforeAll(async () => {
     proxy = await startThrottlingProxy();
@@ -32,14 +32,11 @@ describe('faults under a steady mixed load (real processes, MySQL and Kafka)', (
     system = await startTestSystem('faults', {
       overrides: { 'order-service': throughProxy, 'order-worker': throughProxy },
     });
-    for (const stock of [100_000, 100_000, 100_000, 40]) {
-      const response = await fetch(`${system.gatewayUrl}/products`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ name: `Stock ${stock}`, price: '1.25', stock }),
-      });
-      productIds.push(((await response.json()) as { id: number }).id);
-    }
+    const stocks = [100_000, 100_000, 100_000, 40];
+    productIds = await createProducts(
+      system,
+      stocks.map((stock) => ({ name: `Stock ${stock}`, price: '1.25', stock })),
+    );
   }, 120_000);
 
   afterAll(async () => {
@@ -52,6 +49,7 @@ describe('faults under a steady mixed load (real processes, MySQL and Kafka)', (
     console.log(summarise(result));
     expect(result.acknowledged).toBeGreaterThan(20);
     expect({
+      refusedForAuth: result.refusedForAuth,
       lost: result.lost,
       duplicates: result.duplicates,
       failedButPlaced: result.failedButPlaced,
@@ -63,6 +61,7 @@ describe('faults under a steady mixed load (real processes, MySQL and Kafka)', (
       leftoverIntents: result.leftoverIntents,
       unpublishedEvents: result.unpublishedEvents,
     }).toEqual({
+      refusedForAuth: 0,
       lost: [],
       duplicates: [],
       failedButPlaced: [],
@@ -92,7 +91,7 @@ describe('faults under a steady mixed load (real processes, MySQL and Kafka)', (
     const userId = 987_654_322;
     const placed = await fetch(`${system.gatewayUrl}/orders`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { ...system.adminHeaders, 'content-type': 'application/json' },
       body: JSON.stringify({ user_id: userId, items: [{ product_id: productIds[0], quantity: 1 }] }),
     });
     expect(placed.status).toBe(201);
@@ -110,7 +109,7 @@ describe('faults under a steady mixed load (real processes, MySQL and Kafka)', (
     const userId = 987_654_323;
     const placed = await fetch(`${system.gatewayUrl}/orders`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { ...system.adminHeaders, 'content-type': 'application/json' },
       body: JSON.stringify({ user_id: userId, items: [{ product_id: productIds[0], quantity: 1 }] }),
     });
     expect(placed.status).toBe(201);

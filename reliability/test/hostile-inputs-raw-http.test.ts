@@ -25,7 +25,8 @@ describe('hostile inputs through the gateway (real services, real MySQL and Kafk
     const started = Date.now();
     const raw = await rawRequest(
       system.gatewayUrl,
-      'POST /orders HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 200\r\nConnection: close\r\n\r\n{"user_id":1,',
+      'POST /orders HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 200\r\n' +
+        `Authorization: ${system.adminHeaders['authorization']}\r\nConnection: close\r\n\r\n{"user_id":1,`,
       30_000,
     );
     const elapsed = Date.now() - started;

@@ -9,8 +9,8 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { runSchemathesis } from '../src/schemathesis';
-import { startTestSystem, type TestSystem } from '../src/test-system';
+import { FUZZ_PRODUCTS, runSchemathesis } from '../src/schemathesis';
+import { createProducts, startTestSystem, type TestSystem } from '../src/test-system';
 
 const SEED = 20261122;
 const MAX_EXAMPLES = 20;
@@ -20,15 +20,7 @@ describe('schemathesis against the gateway and the real services', () => {
 
   beforeAll(async () => {
     system = await startTestSystem('fuzz');
-    // The spec's examples order products 1 and 3: let them exist, with stock to spare.
-    for (let index = 0; index < 3; index += 1) {
-      const response = await fetch(`${system.gatewayUrl}/products`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ name: `Fuzz ${index}`, category: 'fuzz', price: '4.50', stock: 100_000 }),
-      });
-      expect(response.status).toBe(201);
-    }
+    await createProducts(system, FUZZ_PRODUCTS);
   }, 120_000);
 
   afterAll(async () => {
@@ -43,6 +35,7 @@ describe('schemathesis against the gateway and the real services', () => {
       seed: SEED,
       maxExamples: MAX_EXAMPLES,
       reportDir,
+      bearerToken: system.adminToken,
     });
 
     console.log(

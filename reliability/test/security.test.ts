@@ -2,14 +2,15 @@
  * Security checks of the repository and of the running system (real processes, MySQL, Kafka):
  * no secrets in git-tracked files (detect-secrets, with an explained allow-list), error bodies
  * that never carry stack traces, SQL or internal addresses even when the database or a service
- * fails, rate limiting on by default, and no high or critical advisory in production
- * dependencies (pnpm audit). Database accounts limited to their own database are tested by
+ * fails, identity headers from clients never trusted, public routes public, rate limiting on by
+ * default, and no high or critical advisory in production dependencies (pnpm audit). Database accounts limited to their own database are tested by
  * libraries/service-kit/test/database.test.ts.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { generateSigningSecret } from '@ecom/auth';
 import { createDatabase } from '@ecom/service-kit/db';
 import { loadConfig as loadGatewayConfig } from '@ecom/gateway/config';
 import { ROOT, startTestSystem, type TestSystem } from '../src/test-system';
@@ -108,17 +109,25 @@ describe('security: the running system', () => {
     await system?.stop();
   }, 60_000);
 
-  const send = async (method: string, route: string, body?: object) => {
+  /** Through the gateway, as the operator (admin token) unless other headers are given. */
+  const send = async (method: string, route: string, body?: object, headers: object = system.adminHeaders) => {
     const response = await fetch(`${system.gatewayUrl}${route}`, {
       method,
-      headers: body ? { 'content-type': 'application/json' } : {},
+      headers: { ...headers, ...(body && { 'content-type': 'application/json' }) },
       ...(body && { body: JSON.stringify(body) }),
     });
     return { status: response.status, text: await response.text(), headers: response.headers };
   };
 
-  it('when the gateway is configured with nothing, then rate limiting is on at 6000 a minute', () => {
-    expect(loadGatewayConfig({}).rateLimit).toEqual({ enabled: true, perMinute: 6000 });
+  it('when the gateway is configured with nothing, then it does not start: authentication is on and needs a key', () => {
+    expect(() => loadGatewayConfig({})).toThrow(/AUTH_HS256_SECRET/);
+  });
+
+  it('when the gateway is configured with nothing but its key, then authentication is on and rate limiting is on at 6000 a minute', () => {
+    const config = loadGatewayConfig({ AUTH_HS256_SECRET: generateSigningSecret() });
+
+    expect(config.rateLimit).toEqual({ enabled: true, perMinute: 6000 });
+    expect(config.auth).toMatchObject({ enabled: true });
   });
 
   it('when a table the product service reads is gone, then the answer is a bare 5xx error with no SQL, stack or table name', async () => {
@@ -171,6 +180,42 @@ describe('security: the running system', () => {
       await system.restartService('product-service');
     }
   }, 60_000);
+
+  it('when a client sends x-auth-role: admin with a customer token, then the gateway drops it: 403 on admin routes, orders are its own', async () => {
+    const spoofing = { ...(await system.authHeaders('customer', 50)), 'x-auth-role': 'admin', 'x-auth-user-id': '1' };
+
+    const product = await send('POST', '/products', { name: 'Spoofed', price: '1.00', stock: 1 }, spoofing);
+    const others = await send('GET', '/orders?user_id=1', undefined, spoofing);
+    const own = await send('POST', '/orders', { items: [{ product_id: 1, quantity: 1 }] }, spoofing);
+
+    expect([product.status, others.status]).toEqual([403, 403]);
+    expect(JSON.parse(product.text).error.code).toBe('forbidden');
+    expect(own.status).toBe(201);
+    expect(JSON.parse(own.text).user_id).toBe(50);
+  });
+
+  it('when a client sends identity headers and no token, then 401: they are no way in', async () => {
+    const spoofing = { 'x-auth-role': 'admin', 'x-auth-user-id': '1' };
+
+    const responses = [
+      await send('POST', '/orders', { user_id: 1, items: [{ product_id: 1, quantity: 1 }] }, spoofing),
+      await send('GET', '/orders?user_id=1', undefined, spoofing),
+      await send('DELETE', '/products/1', undefined, spoofing),
+    ];
+
+    expect(responses.map((response) => response.status)).toEqual([401, 401, 401]);
+    for (const response of responses) expect(response.headers.get('www-authenticate')).toMatch(/^Bearer /);
+  });
+
+  it('when the catalogue, health and docs are read with no token, then they answer as before', async () => {
+    const routes = ['/products', '/products/1', '/health', '/ready', '/openapi.json', '/docs'];
+
+    const statuses = await Promise.all(
+      routes.map(async (route) => [route, (await send('GET', route, undefined, {})).status]),
+    );
+
+    expect(statuses).toEqual(routes.map((route) => [route, 200]));
+  });
 
   it('when one client goes over the default-on limit, then 429 rate_limited with Retry-After', async () => {
     let limited: Awaited<ReturnType<typeof send>> | undefined;

@@ -1,8 +1,9 @@
 /**
  * The catalogue of hostile requests: malformed or mistyped JSON, wrong media types, out-of-range
- * and injected values, oversize bodies. Each names the 4xx status and error code the gateway or
- * the services must answer with.
+ * and injected values, oversize bodies (and, in hostile-tokens.ts, bad bearer tokens). Each names
+ * the 4xx status and error code the gateway or the services must answer with.
  */
+import type { SigningKey } from '@ecom/auth';
 
 export interface HostileCase {
   readonly name: string;
@@ -13,6 +14,11 @@ export interface HostileCase {
   readonly body?: string | object;
   readonly status: number;
   readonly code: string;
+  /**
+   * The `Authorization` header to send (undefined: none), made with the system's signing key.
+   * Absent: a valid admin token, so that the case is refused for its input, not for want of a token.
+   */
+  readonly authorization?: (key: SigningKey) => Promise<string | undefined>;
 }
 
 export const order = (items: unknown, extra: object = {}) => ({ user_id: 1, items, ...extra });

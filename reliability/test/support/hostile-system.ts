@@ -3,9 +3,10 @@
  * as processes on real MySQL and Kafka, with one product in stock to order, and a snapshot of what
  * is stored (row counts and stock) to compare before and after a request.
  */
+import type { Role, SigningKey } from '@ecom/auth';
 import { createDatabase } from '@ecom/service-kit/db';
-import { startTestSystem, type TestSystem } from '../../src/test-system';
-import { JSON_TYPE } from './hostile-cases';
+import type { AuthHeaders } from '../../src/api-tokens';
+import { createProducts, startTestSystem, type TestSystem } from '../../src/test-system';
 
 type Knex = ReturnType<typeof createDatabase>;
 
@@ -19,6 +20,10 @@ export interface HostileSystem {
   readonly gatewayUrl: string;
   /** The product created before the tests (stock 50). */
   readonly productId: number;
+  /** The key the gateway verifies tokens with (the launcher's, for this copy). */
+  readonly signingKey: SigningKey | undefined;
+  readonly adminHeaders: AuthHeaders;
+  authHeaders(role: Role, userId: number): Promise<AuthHeaders>;
   snapshot(): Promise<Snapshot>;
 }
 
@@ -33,12 +38,7 @@ export function useHostileSystem(): HostileSystem {
     system = await startTestSystem('hostile');
     productDb = createDatabase({ ...system.databases.product, poolMax: 2 });
     orderDb = createDatabase({ ...system.databases.order, poolMax: 2 });
-    const created = await fetch(`${system.gatewayUrl}/products`, {
-      method: 'POST',
-      headers: JSON_TYPE,
-      body: JSON.stringify({ name: 'Target', price: '2.00', stock: 50 }),
-    });
-    productId = ((await created.json()) as { id: number }).id;
+    [productId] = (await createProducts(system, [{ name: 'Target', price: '2.00', stock: 50 }])) as [number];
     expect(productId).toBe(1);
   }, 120_000);
 
@@ -55,6 +55,13 @@ export function useHostileSystem(): HostileSystem {
     get productId() {
       return productId;
     },
+    get signingKey() {
+      return system.signingKey;
+    },
+    get adminHeaders() {
+      return system.adminHeaders;
+    },
+    authHeaders: (role, userId) => system.authHeaders(role, userId),
     snapshot: async () => ({
       products: await count(productDb, 'products'),
       stock: Number((await productDb('products').sum({ total: 'stock' }).first())?.['total'] ?? 0),

@@ -130,6 +130,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env) {
     database: Object.freeze({
       host: raw.MYSQL_HOST,
       port: raw.MYSQL_PORT,
+      tls: raw.MYSQL_TLS,
       database: raw.ORDER_DB_NAME,
       user: raw.ORDER_DB_USER,
       password: raw.ORDER_DB_PASSWORD,

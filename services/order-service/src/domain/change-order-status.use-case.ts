@@ -1,6 +1,14 @@
 import { AppError, notFoundError } from '@ecom/service-kit/errors';
 import { NEXT_STATUSES, canMove, type Order, type OrderStatus } from './order';
+import { assertMayMoveTo, isVisibleTo, type Requester } from './order-access.policy';
 import type { StockReservations, UnitOfWork } from './ports';
+
+export interface StatusChangeDependencies {
+  readonly unitOfWork: UnitOfWork;
+  readonly stock: Pick<StockReservations, 'release'>;
+  /** Who asks: a customer may only cancel, and only its own orders (order-access.policy.ts). */
+  readonly requester: Requester;
+}
 
 /**
  * Moves an order along its lifecycle. Cancelling gives its stock back exactly once and never
@@ -10,18 +18,19 @@ import type { StockReservations, UnitOfWork } from './ports';
  * confirmed the debt is settled; if it fails (the product service down, this process dying) the
  * debt stays and the intent sweeper releases it until the product service confirms. Either way
  * the client gets the committed cancel. A repeated cancel answers the cancelled order and tries
- * the release once more (however often it is tried, stock moves once).
+ * the release once more (however often it is tried, stock moves once). Another user's order is,
+ * to a customer, one that does not exist (404).
  */
 export async function changeOrderStatus(
-  unitOfWork: UnitOfWork,
-  stock: Pick<StockReservations, 'release'>,
+  { unitOfWork, stock, requester }: StatusChangeDependencies,
   orderId: string,
   to: OrderStatus,
   now = new Date(),
 ): Promise<Order> {
+  assertMayMoveTo(requester, to);
   const changed = await unitOfWork(async ({ orders, owedReleases, addEvents }) => {
     const order = await orders.findById(orderId, { forUpdate: true });
-    if (!order) throw notFoundError('Order', orderId);
+    if (!order || !isVisibleTo(requester, order)) throw notFoundError('Order', orderId);
     if (order.status === to) return order; // asked again (a retry): done already, nothing changes
     if (!canMove(order.status, to)) throw invalidTransition(order, to);
     await orders.updateStatus(orderId, to, now);

@@ -3,7 +3,8 @@ import { AppError, unavailableError } from '@ecom/service-kit/errors';
 import { LoadShedder, requestBody } from '@ecom/service-kit/http';
 import { currentRequestId } from '@ecom/service-kit/logging';
 import { NOT_ACCEPTED_CODE, acceptAsyncOrder } from '../domain/accept-async-order.use-case';
-import type { Order } from '../domain/order';
+import type { Order, OrderBody } from '../domain/order';
+import { resolveOrderingUser } from '../domain/order-access.policy';
 import { newOrderId } from '../domain/order-id';
 import { placeSyncOrder, type SyncPlacementDependencies } from '../domain/place-sync-order.use-case';
 import type { OrderReader, OrderRequestQueue } from '../domain/ports';
@@ -14,7 +15,8 @@ import {
   type IdempotentEndpoint,
   type StoredResponse,
 } from './idempotent-request';
-import { idempotencyKeyHeader, parse, placeOrderBody, type PlaceOrderBody } from './order.schemas';
+import { identifiedPlaceOrderBody, idempotencyKeyHeader, parse, placeOrderBody } from './order.schemas';
+import { requesterOf } from './request-identity';
 
 export interface OrderRouteDependencies {
   readonly orders: OrderReader;
@@ -80,7 +82,7 @@ async function recoverAsyncAttempt(deps: OrderRouteDependencies, earlierOrderId:
   return accepted(earlierOrderId);
 }
 
-async function placeNow(deps: OrderRouteDependencies, body: PlaceOrderBody, orderId: string): Promise<StoredResponse> {
+async function placeNow(deps: OrderRouteDependencies, body: OrderBody, orderId: string): Promise<StoredResponse> {
   let order: Order;
   try {
     order = await deps.admission.run(() => placeSyncOrder(deps.placement, body, orderId));
@@ -97,7 +99,7 @@ function refusalOf(error: unknown): 'refused' | undefined {
   return error instanceof AppError && error.status < 500 && !error.retriable ? 'refused' : undefined;
 }
 
-async function acceptForLater(deps: OrderRouteDependencies, body: PlaceOrderBody, orderId: string) {
+async function acceptForLater(deps: OrderRouteDependencies, body: OrderBody, orderId: string) {
   const { id } = await acceptAsyncOrder({ queue: deps.queue, unitOfWork: deps.placement.unitOfWork }, body, orderId);
   deps.metrics.outcomes.inc({ mode: 'async', outcome: 'accepted' });
   return accepted(id);
@@ -111,12 +113,16 @@ function accepted(id: string): StoredResponse {
 async function answerOnce(
   ctx: Koa.Context,
   deps: OrderRouteDependencies,
-  endpointFor: (body: PlaceOrderBody) => IdempotentEndpoint,
+  endpointFor: (body: OrderBody) => IdempotentEndpoint,
 ): Promise<void> {
   // An empty key is refused (400), not taken for "no key": the client believes it is protected.
   const sentKey = ctx.headers['idempotency-key'] as string | undefined;
   const key = parse(idempotencyKeyHeader, sentKey, 'The Idempotency-Key is invalid');
-  const body = parse(placeOrderBody, requestBody(ctx));
+  const requester = requesterOf(ctx);
+  const sent = parse(requester ? identifiedPlaceOrderBody : placeOrderBody, requestBody(ctx));
+  // The order's user, resolved before the key is claimed: a refusal (403) writes nothing, and the
+  // key's fingerprint covers the user, so another user's request with the same key is a 422.
+  const body: OrderBody = { user_id: resolveOrderingUser(requester, sent.user_id), items: sent.items };
   const response = await runIdempotently(deps.idempotency, key, { body, newOrderId }, endpointFor(body));
   ctx.status = response.status;
   const id = (response.body as { id?: unknown }).id;

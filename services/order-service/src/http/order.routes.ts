@@ -2,21 +2,25 @@ import Router from '@koa/router';
 import { AppError, notFoundError } from '@ecom/service-kit/errors';
 import { requestBody } from '@ecom/service-kit/http';
 import { changeOrderStatus } from '../domain/change-order-status.use-case';
+import { isVisibleTo, resolveListedUser } from '../domain/order-access.policy';
 import { orderIdTime } from '../domain/order-id';
 import { changeStatusBody, listOrdersQuery, orderIdParam, parse } from './order.schemas';
 import { postAsyncOrder, postSyncOrder, type OrderRouteDependencies } from './order-placement.handlers';
+import { identifyRequester, requesterOf } from './request-identity';
 
 export type { OrderRouteDependencies };
 
-/** The public order API: /orders. */
+/** The public order API: /orders, with the ownership rules of domain/order-access.policy.ts. */
 export function orderRoutes(deps: OrderRouteDependencies): Router {
   const router = new Router({ prefix: '/orders' });
+  router.use(identifyRequester());
   router.post('/', (ctx) => postSyncOrder(ctx, deps));
   router.post('/async', (ctx) => postAsyncOrder(ctx, deps));
   router.get('/', async (ctx) => {
     const query = parse(listOrdersQuery, ctx.query);
+    const userId = resolveListedUser(requesterOf(ctx), query.user_id);
     const items = await deps.orders.list({
-      ...(query.user_id !== undefined && { userId: query.user_id }),
+      ...(userId !== undefined && { userId }),
       ...(query.status !== undefined && { status: query.status }),
       ...(query.cursor !== undefined && { afterId: decodeCursor(query.cursor) }),
       limit: query.limit,
@@ -28,6 +32,7 @@ export function orderRoutes(deps: OrderRouteDependencies): Router {
     const id = parse(orderIdParam, ctx.params['id'], 'The order id is invalid');
     const order = await deps.orders.findById(id);
     if (order) {
+      if (!isVisibleTo(requesterOf(ctx), order)) throw notFoundError('Order', id); // another user's: as if absent
       ctx.body = order;
       return;
     }
@@ -39,7 +44,8 @@ export function orderRoutes(deps: OrderRouteDependencies): Router {
   router.put('/:id/status', async (ctx) => {
     const id = parse(orderIdParam, ctx.params['id'], 'The order id is invalid');
     const { status } = parse(changeStatusBody, requestBody(ctx));
-    ctx.body = await changeOrderStatus(deps.placement.unitOfWork, deps.placement.stock, id, status);
+    const { unitOfWork, stock } = deps.placement;
+    ctx.body = await changeOrderStatus({ unitOfWork, stock, requester: requesterOf(ctx) }, id, status);
   });
   return router;
 }

@@ -4,8 +4,11 @@ import { ORDER_STATUSES } from '../domain/order';
 
 /** The HTTP contract of the order service, in zod. Unknown fields are dropped, not rejected. */
 
+const userId = z.number().int('must be a whole number').min(1).max(Number.MAX_SAFE_INTEGER);
+
+/** An order as a caller with no identity (inside the trusted network) sends it: `user_id` required. */
 export const placeOrderBody = z.object({
-  user_id: z.number().int('must be a whole number').min(1).max(Number.MAX_SAFE_INTEGER),
+  user_id: userId,
   items: z
     .array(
       z.object({
@@ -17,7 +20,8 @@ export const placeOrderBody = z.object({
     .max(100, 'must contain at most 100 items'),
 });
 
-export type PlaceOrderBody = z.infer<typeof placeOrderBody>;
+/** An order from a caller the gateway identified: without `user_id`, it is the caller's own. */
+export const identifiedPlaceOrderBody = placeOrderBody.extend({ user_id: userId.optional() });
 
 export const idempotencyKeyHeader = z.string().trim().min(1).max(128).optional();
 

@@ -1,0 +1,60 @@
+import type Koa from 'koa';
+import { z } from 'zod';
+import { AppError } from '@ecom/service-kit/errors';
+import { ROLES, type Requester } from '../domain/order-access.policy';
+
+/**
+ * The identity the gateway forwards once it has verified the caller's token. The gateway always
+ * strips these headers from what clients send, so only the gateway (or a caller inside the
+ * trusted network) sets them.
+ */
+export const IDENTITY_HEADERS = { userId: 'x-auth-user-id', role: 'x-auth-role' } as const;
+
+const identityHeaders = z.object({
+  [IDENTITY_HEADERS.userId]: z
+    .string()
+    .regex(/^[1-9][0-9]{0,15}$/, 'must be a positive whole number')
+    .transform(Number)
+    .pipe(z.number().max(Number.MAX_SAFE_INTEGER)),
+  [IDENTITY_HEADERS.role]: z.enum(ROLES),
+});
+
+const REQUESTER = 'requester';
+
+/**
+ * Reads who asks once per request (before any route runs) and keeps it for `requesterOf`.
+ * Neither header: a trusted internal caller. Both, well-formed: that identity. Anything else (one
+ * header without the other, an unknown role, a user id that is not one) is a 401: the identity
+ * cannot be established, and a broken one is never taken for "no identity", which is unrestricted.
+ * Not a 400: the client did not send these headers (the gateway strips them) and cannot fix them.
+ */
+export function identifyRequester(): Koa.Middleware {
+  return async (ctx, next) => {
+    ctx.state[REQUESTER] = readRequester(ctx);
+    await next();
+  };
+}
+
+/** The requester `identifyRequester` read for this request. */
+export function requesterOf(ctx: Koa.Context): Requester {
+  if (!(REQUESTER in ctx.state)) throw new Error('identifyRequester() did not run before this route');
+  return ctx.state[REQUESTER] as Requester;
+}
+
+function readRequester(ctx: Koa.Context): Requester {
+  const userId = ctx.headers[IDENTITY_HEADERS.userId];
+  const role = ctx.headers[IDENTITY_HEADERS.role];
+  if (userId === undefined && role === undefined) return undefined;
+  const parsed = identityHeaders.safeParse({ [IDENTITY_HEADERS.userId]: userId, [IDENTITY_HEADERS.role]: role });
+  if (!parsed.success) {
+    ctx.set('WWW-Authenticate', 'Bearer realm="ecom-api", error="invalid_token"'); // as the gateway's challenge
+    throw new AppError('unauthorized', 'The identity forwarded with this request is invalid', {
+      status: 401,
+      details: parsed.error.issues.map((issue) => ({
+        field: issue.path.map(String).join('.'),
+        message: issue.message,
+      })),
+    });
+  }
+  return { userId: parsed.data[IDENTITY_HEADERS.userId], role: parsed.data[IDENTITY_HEADERS.role] };
+}
