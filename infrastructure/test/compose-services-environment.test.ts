@@ -4,9 +4,16 @@
  * services use, and secrets that are overridable with local-only defaults.
  */
 import { readFileSync } from 'node:fs';
-import { loadConfig as loadGatewayConfig } from '@ecom/gateway/config';
-import { commandOf, environmentOf, isJob, loadComposeFile, type ComposeService } from './support/compose';
-import { compose, loadedConfigOf, ourImage, services } from './support/compose-services';
+import type { GatewayConfig } from '@ecom/gateway/config';
+import {
+  commandOf,
+  dependenciesOf,
+  environmentOf,
+  isJob,
+  loadComposeFile,
+  type ComposeService,
+} from './support/compose';
+import { AUTH_ENV_FILE, compose, loadedConfigOf, ourImage, runsTool, services } from './support/compose-services';
 import { listRepoFiles } from './support/repo';
 
 describe('docker-compose.yml services: environment', () => {
@@ -31,9 +38,7 @@ describe('docker-compose.yml services: environment', () => {
   });
 
   it("when a service's own config loader reads the container environment, then it accepts it", () => {
-    for (const [name, service] of ours.filter(
-      ([, service]) => !commandOf(service)?.join(' ').includes('ensure-topics'),
-    )) {
+    for (const [name, service] of ours.filter(([, service]) => !runsTool(service))) {
       expect(() => loadedConfigOf(service)).not.toThrow();
       expect(name).toBeTruthy();
     }
@@ -48,9 +53,40 @@ describe('docker-compose.yml services: environment', () => {
   });
 
   it('when the gateway starts, then both upstream services are configured (else it answers 502)', () => {
-    const config = loadGatewayConfig(environmentOf(compose.services['gateway']!));
+    const config = loadedConfigOf(compose.services['gateway']!) as GatewayConfig;
 
     expect(Object.keys(config.upstreams).sort()).toEqual(['order-service', 'product-service']);
+  });
+
+  it('when the gateway starts, then authentication is on with the secret auth-init generated, none of it in this file', () => {
+    const gateway = compose.services['gateway']!;
+    const config = loadedConfigOf(gateway) as GatewayConfig;
+
+    expect(config.auth).toMatchObject({ enabled: true, key: { algorithm: 'HS256' } });
+    expect(commandOf(gateway)).toEqual(['node', `--env-file=${AUTH_ENV_FILE}`, 'dist/main.js']);
+    expect(commandOf(compose.services['auth-init']!)).toEqual([
+      'node',
+      'libraries/auth/dist/token.cli.js',
+      'init-env-file',
+      AUTH_ENV_FILE,
+    ]);
+    expect(dependenciesOf(gateway)['auth-init']).toBe('service_completed_successfully');
+    const keys = services.flatMap(([, service]) => Object.keys(environmentOf(service)));
+    expect(keys.filter((key) => /^AUTH_(HS256_SECRET|RS256_PUBLIC_KEY|JWKS_URL|ENABLED)$/.test(key))).toEqual([]);
+  });
+
+  it('when the load test runs, then k6 reads the admin token the token job wrote just before, in the same volume', () => {
+    const token = compose.services['token']!;
+    const k6 = compose.services['k6']!;
+    const command = commandOf(token)!;
+    const out = command[command.indexOf('--out') + 1];
+
+    expect(command).toEqual(expect.arrayContaining(['--env-file', AUTH_ENV_FILE, '--role', 'admin']));
+    expect(environmentOf(k6)['API_TOKEN_FILE']).toBe(out);
+    expect(dependenciesOf(k6)['token']).toBe('service_completed_successfully');
+    expect(token.volumes).toEqual(['auth:/run/ecom-auth']);
+    expect(k6.volumes).toContain('auth:/run/ecom-auth:ro');
+    expect(out?.startsWith('/run/ecom-auth/')).toBe(true);
   });
 
   it('when a service logs in to MySQL, then it uses the account the MySQL container provisions', () => {
@@ -80,7 +116,8 @@ describe('docker-compose.yml services: environment', () => {
     const rawServices = (raw as unknown as { services: Record<string, ComposeService> }).services;
     const secrets = Object.entries(rawServices).flatMap(([name, service]) =>
       Object.entries(environmentOf(service))
-        .filter(([key]) => /PASSWORD|SECRET|TOKEN|_KEY$/.test(key))
+        // A *_FILE variable names where a secret is, not the secret.
+        .filter(([key]) => /PASSWORD|SECRET|TOKEN|_KEY$/.test(key) && !key.endsWith('_FILE'))
         .map(([key, value]) => ({ name, key, value })),
     );
 

@@ -2,7 +2,7 @@
  * docker-compose.yml's ports, images, commands and mounts against this repository: no port clash,
  * images built here or pinned, scripts built from sources that exist, and mounts that exist.
  */
-import { commandOf, environmentOf, mountsOf, publishedPortsOf } from './support/compose';
+import { commandOf, environmentOf, mountsOf, publishedPortsOf, scriptOf } from './support/compose';
 import { compose, packageDirOf, services } from './support/compose-services';
 import { finalStage, instructionsOf, readDockerfile } from './support/dockerfile';
 import { existsInRepo } from './support/repo';
@@ -48,7 +48,7 @@ describe('docker-compose.yml services: ports, images, commands, mounts', () => {
     for (const [name, service] of services.filter(([, service]) => service.build === undefined)) {
       expect({ name, image: service.image }).toEqual({
         name,
-        image: expect.stringMatching(/^[\w./-]+:v?\d+(\.\d+)+$/),
+        image: expect.stringMatching(/^[\w./-]+:v?\d+(\.\d+)+(@sha256:[0-9a-f]{64})?$/),
       });
     }
   });
@@ -58,7 +58,8 @@ describe('docker-compose.yml services: ports, images, commands, mounts', () => {
       const dir = packageDirOf(service)!;
       const imageDefault = instructionsOf(finalStage(readDockerfile(`${dir}/Dockerfile`)), 'CMD')[0]?.execForm;
       const cmd = commandOf(service) ?? imageDefault ?? [];
-      const [program, script = ''] = cmd;
+      const [program] = cmd;
+      const script = scriptOf(cmd) ?? '';
       const source = script.startsWith('libraries/')
         ? script.replace('/dist/', '/src/').replace(/\.js$/, '.ts')
         : `${dir}/${script.replace(/^dist\//, 'src/').replace(/\.js$/, '.ts')}`;
@@ -88,6 +89,7 @@ describe('docker-compose.yml services: ports, images, commands, mounts', () => {
     expect(k6.profiles).toEqual(['loadtest']);
     expect(mountsOf(k6)).toEqual([
       { type: 'bind', source: './performance-tests/k6', target: '/scripts', readOnly: true },
+      { type: 'volume', source: 'auth', target: '/run/ecom-auth', readOnly: true }, // its admin token
     ]);
     expect(commandOf(k6)).toEqual(['run', '/scripts/run.js']);
     expect(environmentOf(k6)['BASE_URL']).toBe('http://gateway:8080');

@@ -16,7 +16,10 @@
  * start() from its compiled dist/, built first: every middleware, JSON access log, keep-alive
  * agent), (d) the gateway without keep-alive; and, as reference points, http-proxy-middleware
  * alone on node:http and as the only middleware of Express, and a minimal proxy of node:http
- * alone, the floor for any Node proxy (reference-proxy.process.mjs). Per variant: a warm-up, the
+ * alone, the floor for any Node proxy (reference-proxy.process.mjs). The gateways run with auth on
+ * (a fresh HS256 secret): the small GET is a public catalogue read, and the same gateway is also
+ * measured on a protected route (GET /orders/:id with an admin token), so the difference is what
+ * verifying a bearer token costs per request. Per variant: a warm-up, the
  * latency of sequential requests without load, then autocannon (its own process) at CONNECTIONS
  * for DURATION_SECONDS, with the proxy process's CPU time. Every process is separate and runs on
  * plain Node (child-process.ts says why); everything started is stopped by pid at the end.
@@ -25,14 +28,16 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { generateSigningSecret } from '@ecom/auth';
 import { z } from 'zod';
+import { authorizationHeaders, resolveApiToken } from '../runner/api-token';
 import { startChild, type Child } from './child-process';
 import { formatComparison, formatSummary, summariseProfile, type ProfiledRun } from './cpu-profile-summary';
 import { buildGatewaySummary, loadAverage, resultsDirectory, writeGatewaySummary } from './gateway-summary';
 import { probeLatency } from './latency-probe';
 import { runLoad } from './load';
 import { ensureNginxInstalled, startNginx } from './nginx';
-import { cpuAbove, formatOwnCost, formatReport, medianRows, type Measurement } from './report';
+import { cpuAbove, formatOwnCost, formatReport, formatTokenCost, medianRows, type Measurement } from './report';
 
 const count = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 const settings = z
@@ -54,6 +59,8 @@ const settings = z
   .parse(process.env);
 /** A public route of the gateway; nginx and the upstream answer any path the same. */
 const PATH = '/products';
+/** A protected route (a signed-in customer or admin): the gateway verifies the bearer token first. */
+const PROTECTED_PATH = '/orders/00000000-0000-4000-8000-000000000000';
 /** Issue 16: the gateway's own CPU per request, above bare http-proxy-middleware, at most this. */
 const OWN_CPU_GOAL_MICROS = 50;
 
@@ -61,6 +68,7 @@ const VARIANTS = {
   direct: 'direct (Koa upstream)',
   nginx: 'nginx (keep-alive upstream)',
   gateway: 'gateway (keep-alive agent)',
+  gatewayWithToken: 'gateway (JWT verified)',
   gatewayWithoutKeepAlive: 'gateway (no keep-alive)',
   minimal: 'ref: minimal node:http proxy',
   library: 'ref: bare proxy library',
@@ -71,6 +79,8 @@ interface Variant {
   readonly name: string;
   readonly url: string;
   readonly process?: Child;
+  /** Sent with every request of this variant (the bearer token of the protected route). */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 const say = (line: string) => console.log(`[perf:gateway] ${line}`);
@@ -91,8 +101,10 @@ async function main(): Promise<void> {
   );
   const aboveLibrary = cpuAbove(measurements, VARIANTS.gateway, VARIANTS.library);
   const aboveExpress = cpuAbove(measurements, VARIANTS.gateway, VARIANTS.express);
+  const tokenVerification = cpuAbove(measurements, VARIANTS.gatewayWithToken, VARIANTS.gateway);
   const table = formatReport(rows, settings.connections);
-  console.log(`\n${table}\n${formatOwnCost(aboveLibrary, aboveExpress, OWN_CPU_GOAL_MICROS).join('\n')}\n`);
+  const costs = [...formatOwnCost(aboveLibrary, aboveExpress, OWN_CPU_GOAL_MICROS), formatTokenCost(tokenVerification)];
+  console.log(`\n${table}\n${costs.join('\n')}\n`);
   writeFileSync(`${dir}/results.json`, JSON.stringify({ settings, measurements, table }, null, 2));
   say(`raw results: ${dir}/results.json`);
   const summary = buildGatewaySummary({
@@ -109,6 +121,7 @@ async function main(): Promise<void> {
     rows,
     aboveLibrary,
     aboveExpress,
+    tokenVerification,
   });
   say(`summary: ${writeGatewaySummary(resultsDirectory(startedAt), summary)}`);
   say(`load average before ${loadAverageBefore.join(', ')}, after ${summary.machine.load_average_after.join(', ')}`);
@@ -146,8 +159,10 @@ async function startVariants(dir: string): Promise<Variant[]> {
     await startChild('koa-upstream.process.mjs', { env: nodeEnv, logFile: `${dir}/upstream.log` }),
   );
   const nginx = track(await startNginx(upstream.url, `${dir}/nginx`, settings.nginxWorkers));
-  const gateway = track(await startGateway(upstream.url, dir, true));
-  const withoutKeepAlive = track(await startGateway(upstream.url, dir, false));
+  const secret = generateSigningSecret();
+  const gateway = track(await startGateway(upstream.url, dir, { keepAlive: true, secret }));
+  const withoutKeepAlive = track(await startGateway(upstream.url, dir, { keepAlive: false, secret }));
+  const token = authorizationHeaders(await resolveApiToken({ signingKey: { algorithm: 'HS256', secret } }, {}));
   const reference = (name: string) =>
     startChild('reference-proxy.process.mjs', {
       env: { ...nodeEnv, UPSTREAM_URL: upstream.url, REFERENCE: name },
@@ -164,6 +179,7 @@ async function startVariants(dir: string): Promise<Variant[]> {
     { name: VARIANTS.direct, url: upstream.url + PATH },
     { name: VARIANTS.nginx, url: nginx.url + PATH },
     { name: VARIANTS.gateway, url: gateway.url + PATH, process: gateway },
+    { name: VARIANTS.gatewayWithToken, url: gateway.url + PROTECTED_PATH, process: gateway, headers: token },
     { name: VARIANTS.gatewayWithoutKeepAlive, url: withoutKeepAlive.url + PATH, process: withoutKeepAlive },
     { name: VARIANTS.minimal, url: minimal.url + PATH, process: minimal },
     { name: VARIANTS.library, url: bare.url + PATH, process: bare },
@@ -176,11 +192,15 @@ function track<T extends { stop(): Promise<void> }>(started: T): T {
   return started;
 }
 
-function startGateway(upstreamUrl: string, dir: string, keepAlive: boolean) {
+/** The gateway with auth on, as deployed: both upstreams are the Koa app, so a protected route answers too. */
+function startGateway(upstreamUrl: string, dir: string, { keepAlive, secret }: { keepAlive: boolean; secret: string }) {
   const name = keepAlive ? 'gateway' : 'gateway-no-keep-alive';
   const env = {
     ...nodeEnv,
     PRODUCT_SERVICE_URLS: upstreamUrl,
+    ORDER_SERVICE_URLS: upstreamUrl,
+    AUTH_ENABLED: 'true',
+    AUTH_HS256_SECRET: secret,
     UPSTREAM_KEEP_ALIVE: String(keepAlive),
     LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'info', // the JSON access log stays on, written to a file
     RATE_LIMIT_PER_MINUTE: '1000000000', // the limiter counts every request but never refuses one
@@ -189,9 +209,9 @@ function startGateway(upstreamUrl: string, dir: string, keepAlive: boolean) {
 }
 
 async function measure(variant: Variant, round: number): Promise<Measurement> {
-  const load = { connections: settings.connections, seconds: settings.seconds };
+  const load = { connections: settings.connections, seconds: settings.seconds, headers: variant.headers ?? {} };
   await runLoad(variant.url, { ...load, seconds: settings.warmupSeconds });
-  const idle = await probeLatency(variant.url);
+  const idle = await probeLatency(variant.url, load.headers);
   const cpuBefore = await variant.process?.cpuMicros();
   const result = await runLoad(variant.url, load);
   const cpuAfter = await variant.process?.cpuMicros();
@@ -222,7 +242,7 @@ async function profileGateway(variants: readonly Variant[], dir: string): Promis
 
 async function profileOne(variant: Variant, dir: string): Promise<ProfiledRun> {
   const file = `${dir}/${variant.name.replace(/[^\w]+/g, '-')}.cpuprofile`;
-  const load = { connections: settings.connections, seconds: settings.seconds };
+  const load = { connections: settings.connections, seconds: settings.seconds, headers: variant.headers ?? {} };
   say(`profiling ${variant.name} (V8 CPU profiler, steady state) under the same load: ${file}`);
   await runLoad(variant.url, { ...load, seconds: settings.warmupSeconds });
   await variant.process!.startProfiling();

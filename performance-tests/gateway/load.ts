@@ -4,6 +4,8 @@ import path from 'node:path';
 export interface LoadSettings {
   readonly connections: number;
   readonly seconds: number;
+  /** Sent with every request (e.g. the bearer token of a protected route). */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 export interface LoadResult {
@@ -30,8 +32,9 @@ const AUTOCANNON = path.join(path.dirname(require.resolve('autocannon/package.js
  * Runs autocannon (in a process of its own) against `url` and returns its summary. Latencies are
  * autocannon's (ms, measured from the client, so they include the client's own queueing).
  */
-export function runLoad(url: string, { connections, seconds }: LoadSettings): Promise<LoadResult> {
-  const args = [AUTOCANNON, '--json', '-c', String(connections), '-d', String(seconds), url];
+export function runLoad(url: string, { connections, seconds, headers = {} }: LoadSettings): Promise<LoadResult> {
+  const headerArgs = Object.entries(headers).flatMap(([name, value]) => ['-H', `${name}=${value}`]);
+  const args = [AUTOCANNON, '--json', '-c', String(connections), '-d', String(seconds), ...headerArgs, url];
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'ignore'] });
     let output = '';

@@ -7,11 +7,12 @@
 //   saturate  each mode with SATURATE_VUS clients in a closed loop (the baselines' common footing)
 //   burst     BURST_ORDERS async orders at once (fills the worker's backlog for a drain measurement)
 // Settings: lib/config.js. `npm run perf -- <scenario>` seeds, runs this, samples Kafka lag and
-// memory, and writes the report; this file also runs on its own (e.g. against AWS).
+// memory, and writes the report; this file also runs on its own (e.g. against AWS). With auth on
+// (the default), give it an admin token: `k6 run -e API_TOKEN="$(npm run -s token -- --role admin)" run.js`.
 import { check, fail } from 'k6';
-import http from 'k6/http';
 import { config } from './lib/config.js';
 import { createDataset } from './lib/dataset.js';
+import http, { withoutToken } from './lib/http.js';
 import { awaitFinalOrder, checkStatus, orderOnce } from './lib/orders.js';
 import { burstPlan, optionsFor, saturatePlan, soakPlan, spikePlan, steppedPlan } from './lib/plan.js';
 import { writeSummary } from './lib/summary.js';
@@ -70,6 +71,7 @@ const post = (path, body) =>
 
 /** Every public kind of request once, each answer checked; any failed check fails the run. */
 export function smoke() {
+  if (config.apiToken) checkRefusedWithoutToken();
   const product = post('/products', { name: `smoke ${Date.now()}`, category: 'k6-smoke', price: '12.50', stock: 5 });
   checkStatus(product, 201, 'create product');
   const id = product.json('id');
@@ -112,6 +114,19 @@ export function smoke() {
     404,
     'internal route through the gateway',
   );
+}
+
+/** With a token in use, the API is expected to refuse a write without one (401, and it says how to authenticate). */
+function checkRefusedWithoutToken() {
+  const refused = withoutToken.post(
+    `${config.baseUrl}/orders`,
+    JSON.stringify({ user_id: 7, items: [{ product_id: 1, quantity: 1 }] }),
+    json,
+  );
+  check(refused, {
+    'order without a token: 401 with WWW-Authenticate': (r) =>
+      r.status === 401 && String(r.headers['Www-Authenticate'] ?? '').startsWith('Bearer'),
+  });
 }
 
 export function handleSummary(data) {

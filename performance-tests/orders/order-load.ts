@@ -4,6 +4,7 @@
  * over keep-alive connections.
  */
 import { Agent, request } from 'node:http';
+import { authorizationHeaders } from '../runner/api-token';
 import { runClosedLoop } from '../runner/closed-loop';
 import { drawOrderBody, readOrderMix } from '../runner/order-mix';
 
@@ -20,6 +21,8 @@ export interface LoopOptions {
   readonly productIds: readonly number[];
   readonly clients: number;
   readonly seconds: number;
+  /** Bearer token sent with every order (through the gateway); none to a service directly. */
+  readonly token?: string | undefined;
 }
 
 /** `count` products with `stock` units each; resolves with their ids. */
@@ -35,13 +38,13 @@ export async function seedProducts(productServiceUrl: string, count: number, sto
 }
 
 /** `clients` loops, each posting an order as soon as its previous answer arrived, for `seconds`. */
-export async function closedLoop({ url, productIds, clients, seconds }: LoopOptions): Promise<LoopResult> {
+export async function closedLoop({ url, productIds, clients, seconds, token }: LoopOptions): Promise<LoopResult> {
   const agent = new Agent({ keepAlive: true, maxSockets: clients });
   const mix = readOrderMix();
   const statuses: Record<string, number> = {};
   const postOrder = async () => {
     const body = JSON.stringify(drawOrderBody(mix, productIds));
-    const { status } = await post(url, body, agent).catch(() => ({ status: 0 }));
+    const { status } = await post(url, body, agent, authorizationHeaders(token)).catch(() => ({ status: 0 }));
     statuses[String(status)] = (statuses[String(status)] ?? 0) + 1;
   };
   const loop = await runClosedLoop(clients, seconds, postOrder).finally(() => agent.destroy());
@@ -55,14 +58,19 @@ export async function closedLoop({ url, productIds, clients, seconds }: LoopOpti
   };
 }
 
-function post(url: string, body: string, agent: Agent): Promise<{ status: number; body: string }> {
+function post(
+  url: string,
+  body: string,
+  agent: Agent,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const call = request(
       url,
       {
         method: 'POST',
         agent,
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+        headers: { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
       },
       (response) => {
         const chunks: Buffer[] = [];

@@ -13,6 +13,7 @@
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { createDatabase } from '@ecom/service-kit/db';
+import { resolveApiToken } from '../runner/api-token';
 import { startLocalSystem, ROOT, type LocalSystem } from '../runner/local-system';
 import { formatSummary, summariseProfile } from '../gateway/cpu-profile-summary';
 import { closedLoop, seedProducts, type LoopResult } from './order-load';
@@ -95,13 +96,15 @@ async function main(): Promise<void> {
 async function measure(system: LocalSystem, setting: Record<string, string>, clients: number): Promise<Row> {
   const productIds = await seedProducts(system.productServiceUrl, 200, 1_000_000);
   const url = `${target === 'gateway' ? system.gatewayUrl : system.orderServiceUrl}/orders`;
-  await closedLoop({ url, productIds, clients, seconds: 3 }); // warm-up
+  // Through the gateway, an admin token (its verification is part of what is measured); none direct.
+  const token = target === 'gateway' ? await resolveApiToken(system) : undefined;
+  await closedLoop({ url, productIds, clients, seconds: 3, token }); // warm-up
   const db = createDatabase({ ...system.databases.order, poolMax: 1 });
   try {
     const pids: PidMap = systemPids(system);
     const cpuBefore = processCpuMs(pids);
     const statusBefore = await globalStatus(db);
-    const load = await closedLoop({ url, productIds, clients, seconds });
+    const load = await closedLoop({ url, productIds, clients, seconds, token });
     const cpuAfter = processCpuMs(pids);
     const statusAfter = await globalStatus(db);
     const placed = load.statuses['201'] ?? 0;

@@ -1,6 +1,7 @@
 /**
  * npm run perf -- <smoke|compare|capacity|spike|soak|scaling> [--dataset contention]
  * npm run perf -- profile <product-service|order-service|order-worker|gateway> [--tool doctor|flame]
+ *   (without --tool: doctor on Node < 21.7, flame elsewhere; see profile.scenario.ts)
  *
  * Starts the system on free ports (or uses BASE_URL), seeds it through the API, runs the k6
  * scenario, samples the worker's consumer lag and each service's memory, and writes
@@ -20,9 +21,9 @@ import { k6Version } from './k6';
 import { runCompare, runSmoke, runSoak, runSpike } from './load.scenarios';
 import { ROOT, startLocalSystem, type LocalSystem } from './local-system';
 import { readMachineLoad } from './machine-load';
-import { clinicWrapper, runProfile } from './profile.scenario';
+import { chooseClinicTool, clinicWrapper, runProfile, type ClinicTool } from './profile.scenario';
 import { describeCommand, describeMachine } from './result-builder';
-import type { RunContext, ScenarioOutcome } from './run-context';
+import { baseK6Env, type RunContext, type ScenarioOutcome } from './run-context';
 import { sampleConsumerLag, sampleMemory, sampleProcesses } from './samplers';
 
 const SCENARIOS = {
@@ -38,7 +39,9 @@ type ScenarioName = keyof typeof SCENARIOS;
 interface Arguments {
   readonly scenario: ScenarioName | 'profile';
   readonly service?: string;
-  readonly tool: 'doctor' | 'flame';
+  readonly tool: ClinicTool;
+  /** Which clinic tool and why, said when profiling. */
+  readonly toolChoice: string;
   readonly dataset: string;
 }
 
@@ -55,12 +58,12 @@ function parseArguments(argv: readonly string[]): Arguments {
       `usage: npm run perf -- <${Object.keys(SCENARIOS).join('|')}> | profile <service> (got ${scenario ?? 'nothing'})`,
     );
   }
-  const tool = option('tool') ?? 'doctor';
-  if (tool !== 'doctor' && tool !== 'flame') throw new Error('--tool is doctor or flame');
+  const { tool, reason } = chooseClinicTool(option('tool'));
   return {
     scenario: scenario as Arguments['scenario'],
     service,
     tool,
+    toolChoice: reason,
     dataset: option('dataset') ?? process.env['DATASET'] ?? 'default',
   };
 }
@@ -80,6 +83,7 @@ async function main(): Promise<void> {
   say(`load average before: ${loadBefore.loadAverage.join(', ')}${describeBusy(loadBefore)}`);
   const remote = process.env['BASE_URL'];
   const wrap = args.scenario === 'profile' ? clinicWrapper(args.service, args.tool, dir) : undefined;
+  if (wrap) say(args.toolChoice);
   const system = remote ? undefined : await startLocalSystem({ dir, say, ...(wrap && { wrap }) });
   // Ctrl-C stops what this run started (by pid), instead of leaving the system running.
   process.once('SIGINT', () => {
@@ -122,13 +126,8 @@ async function openContext(
   system: LocalSystem | undefined,
 ): Promise<RunContext> {
   const baseUrl = process.env['BASE_URL'] ?? system!.gatewayUrl;
-  const k6Env: Record<string, string> = { BASE_URL: baseUrl, DATASET: args.dataset };
-  if (system)
-    Object.assign(k6Env, {
-      ORDER_SERVICE_URL: system.orderServiceUrl,
-      NOOP_GATEWAY_URL: system.noopGatewayUrl,
-      BARE_HTTP_URL: system.bareHttpUrl,
-    });
+  const k6Env = await baseK6Env(baseUrl, args.dataset, system);
+  if (k6Env['API_TOKEN']) say('requests through the gateway carry an admin token (API_TOKEN)');
   const lag = system
     ? await sampleConsumerLag(system.brokers, system.workerGroup, system.topics.requests, startedAt)
     : undefined;

@@ -1,4 +1,5 @@
 /** What every scenario of a perf run shares: where results go, the system, the samples, the clock. */
+import type { SigningKey } from '@ecom/auth';
 import type {
   Baseline,
   Goal,
@@ -8,6 +9,7 @@ import type {
   StepResult,
   SyncBurst,
 } from '../report/result.schema';
+import { k6TokenEnv, resolveApiToken } from './api-token';
 import { runK6, type K6Outcome } from './k6';
 import type { LocalSystem } from './local-system';
 import { sleep } from './processes';
@@ -26,7 +28,7 @@ export interface RunContext {
   readonly memory?: Sampler;
   /** Each service process's CPU, event-loop lag and (the worker) end-to-end histogram, every second. */
   readonly processes?: ProcessSampler;
-  /** Environment of every k6 run: targets, data set, and the products once seeded. */
+  /** Environment of every k6 run: targets, data set, the bearer token (API_TOKEN), and the products once seeded. */
   readonly k6Env: Record<string, string>;
   /** The k6 runs so far, by name: `<name>.k6-steps.raw.json` and `<name>.k6-dashboard.html` in `dir`. */
   readonly k6Runs: string[];
@@ -49,6 +51,34 @@ export interface ScenarioOutcome {
 }
 
 export const env = (name: string, fallback: string) => process.env[name] || fallback;
+
+/** What the k6 runs need of the system the runner started: the other targets, and the key that signs the token. */
+export type K6System = Pick<LocalSystem, 'orderServiceUrl' | 'noopGatewayUrl' | 'bareHttpUrl'> & {
+  readonly signingKey?: SigningKey | undefined;
+};
+
+/**
+ * The environment every k6 run of a perf run starts from: the gateway (BASE_URL), the data set,
+ * the targets of the baselines when the runner started the system, and API_TOKEN (an admin
+ * token: the environment's own, else one signed with the system's key, else none: auth is off).
+ */
+export async function baseK6Env(
+  baseUrl: string,
+  dataset: string,
+  system: K6System | undefined,
+  environment: NodeJS.ProcessEnv = process.env,
+): Promise<Record<string, string>> {
+  return {
+    BASE_URL: baseUrl,
+    DATASET: dataset,
+    ...(system && {
+      ORDER_SERVICE_URL: system.orderServiceUrl,
+      NOOP_GATEWAY_URL: system.noopGatewayUrl,
+      BARE_HTTP_URL: system.bareHttpUrl,
+    }),
+    ...k6TokenEnv(await resolveApiToken(system, environment)),
+  };
+}
 
 export function lagPoints(ctx: RunContext): readonly SeriesPoint[] {
   return ctx.lag?.points ?? [];

@@ -6,6 +6,7 @@
  */
 import http from 'node:http';
 import type { BurstRound, SyncBurst } from '../report/result.schema';
+import { authorizationHeaders } from './api-token';
 import { percentileOf } from './closed-loop';
 import { drawOrderBody, readOrderMix } from './order-mix';
 import { sleep } from './processes';
@@ -23,18 +24,24 @@ interface Answer {
   readonly ms: number;
 }
 
-/** POSTs each of `bodies` (JSON) to `${baseUrl}/orders` together and says how they were answered. */
+/**
+ * POSTs each of `bodies` (JSON) to `${baseUrl}/orders` together and says how they were answered;
+ * `token`, when given, goes with each order as a bearer token.
+ */
 export async function sendSyncBurst(
   baseUrl: string,
   bodies: readonly string[],
   options: BurstOptions,
+  token?: string,
 ): Promise<BurstRound> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: bodies.length, maxFreeSockets: bodies.length });
+  const send = (url: string, method: 'GET' | 'POST', body?: string) =>
+    request(agent, { url, method, body, headers: authorizationHeaders(token) }, options.timeoutMs);
   try {
-    await Promise.all(bodies.map(() => request(agent, `${baseUrl}/health`, 'GET', undefined, options.timeoutMs)));
+    await Promise.all(bodies.map(() => send(`${baseUrl}/health`, 'GET')));
     const connections = Object.values(agent.freeSockets).reduce((sum, sockets) => sum + (sockets?.length ?? 0), 0);
     const firstAt = performance.now();
-    const answers = bodies.map((body) => request(agent, `${baseUrl}/orders`, 'POST', body, options.timeoutMs));
+    const answers = bodies.map((body) => send(`${baseUrl}/orders`, 'POST', body));
     const sendSpreadMs = Math.round((performance.now() - firstAt) * 10) / 10;
     return summariseBurst(await Promise.all(answers), options.withinMs, sendSpreadMs, connections);
   } finally {
@@ -65,14 +72,15 @@ export function summariseBurst(
   };
 }
 
+interface Outgoing {
+  readonly url: string;
+  readonly method: 'GET' | 'POST';
+  readonly body: string | undefined;
+  readonly headers: Readonly<Record<string, string>>;
+}
+
 /** One request; its latency runs from being written to the end of its answer; status 0 when none came. */
-function request(
-  agent: http.Agent,
-  url: string,
-  method: 'GET' | 'POST',
-  body: string | undefined,
-  timeoutMs: number,
-): Promise<Answer> {
+function request(agent: http.Agent, { url, method, body, headers }: Outgoing, timeoutMs: number): Promise<Answer> {
   return new Promise((resolve) => {
     const startedAt = performance.now();
     const done = (status: number) => resolve({ status, ms: Math.round((performance.now() - startedAt) * 10) / 10 });
@@ -81,7 +89,9 @@ function request(
       agent,
       timeout: timeoutMs,
       headers:
-        body === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+        body === undefined
+          ? headers
+          : { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
     });
     req.once('response', (response) => {
       response.resume();
@@ -112,7 +122,7 @@ export async function runSyncBursts(ctx: RunContext, settings: BurstSettings): P
   for (let round = 1; round <= settings.rounds; round += 1) {
     await sleep(settings.pauseSeconds * 1000);
     const bodies = Array.from({ length: settings.orders }, () => JSON.stringify(drawOrderBody(mix, productIds)));
-    const result = await sendSyncBurst(ctx.baseUrl, bodies, settings);
+    const result = await sendSyncBurst(ctx.baseUrl, bodies, settings, ctx.k6Env['API_TOKEN']);
     rounds.push(result);
     ctx.say(
       `sync burst ${round}/${settings.rounds}: ${result.createdWithin} of ${result.sent} answered 201 within ${settings.withinMs} ms; statuses ${JSON.stringify(result.statuses)}; p50 ${result.latencyMs.p50} ms, p99 ${result.latencyMs.p99} ms, max ${result.latencyMs.max} ms; sent within ${result.sendSpreadMs} ms over ${result.connections} connections`,

@@ -1,4 +1,5 @@
-import { compareAdded, formatReport, medianRows, type Measurement } from '../gateway/report';
+import { buildGatewaySummary } from '../gateway/gateway-summary';
+import { compareAdded, cpuAbove, formatReport, formatTokenCost, medianRows, type Measurement } from '../gateway/report';
 
 const row = (variant: string, requestsPerSecond: number, p50Micros: number, meanMs: number): Measurement => ({
   variant,
@@ -36,5 +37,44 @@ describe('the gateway benchmark report', () => {
     expect(rows[2]).toMatchObject({ requestsPerSecond: 6_000, p50Micros: 640, meanMs: 8 });
     expect(report).toContain('gateway throughput: 0.43× nginx');
     expect(report).toContain('without load (µs): +440 vs +60 = 7.33× → MISSED');
+  });
+
+  it('when the token route costs more CPU than the public one in each round, then the verification cost is the median difference', () => {
+    const cpu = (variant: string, round: number, cpuMicrosPerRequest: number) => ({
+      ...row(variant, 5_000, 600, 9),
+      round,
+      cpuMicrosPerRequest,
+    });
+    const rounds = [cpu('gateway', 1, 180), cpu('jwt', 1, 205), cpu('gateway', 2, 200), cpu('jwt', 2, 221)];
+
+    const verification = cpuAbove(rounds, 'jwt', 'gateway');
+
+    expect(verification).toBe(21);
+    expect(formatTokenCost(verification)).toContain('verify a bearer token (HS256, jose): 21 µs');
+    expect(formatTokenCost(Number.NaN)).toContain('not measured');
+  });
+
+  it('when the summary is written, then it carries the verification cost when measured and leaves it out when not', () => {
+    const input = {
+      startedAt: new Date('2026-11-30T19:00:00Z'),
+      settings: {
+        connections: 50,
+        duration_seconds: 10,
+        warmup_seconds: 3,
+        rounds: 1,
+        nginx_workers: 1,
+        profile: false,
+      },
+      loadAverageBefore: [1, 1, 1],
+      rows: [row('direct', 15_000, 200, 3), row('gateway', 5_000, 600, 9)],
+      aboveLibrary: 40,
+      aboveExpress: -100,
+    };
+
+    expect(buildGatewaySummary({ ...input, tokenVerification: 21.04 }).gateway_token_verification_cpu_us).toBe(21);
+    expect(buildGatewaySummary({ ...input, tokenVerification: Number.NaN })).not.toHaveProperty(
+      'gateway_token_verification_cpu_us',
+    );
+    expect(buildGatewaySummary(input)).not.toHaveProperty('gateway_token_verification_cpu_us');
   });
 });

@@ -1,7 +1,8 @@
 /**
- * The k6 harness end to end on a real system (its own databases and topics): the smoke scenario
- * passes every check, and a tiny compare run yields per-step figures the report accepts. Checks
- * correctness only; speed is measured by `npm run perf`, never asserted in tests.
+ * The k6 harness end to end on a real system (its own databases and topics, auth on): with the
+ * environment the runner builds for k6 (an admin token signed with the system's key), the smoke
+ * scenario passes every check, and a tiny compare run yields per-step figures the report accepts.
+ * Checks correctness only; speed is measured by `npm run perf`, never asserted in tests.
  */
 import { mkdtempSync, existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,11 +13,14 @@ import { writeReport } from '../report/write-report';
 import { runK6 } from '../runner/k6';
 import { startLocalSystem, type LocalSystem } from '../runner/local-system';
 import { describeMachine, toStepResult } from '../runner/result-builder';
+import { baseK6Env } from '../runner/run-context';
 
 describe('the k6 harness against a running system', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'k6-harness-'));
   const suffix = uniqueSuffix();
   let system: LocalSystem;
+  /** What `npm run perf` gives every k6 run: the gateway, the data set, the token. */
+  let k6Env: Record<string, string>;
 
   beforeAll(async () => {
     system = await startLocalSystem({
@@ -32,22 +36,26 @@ describe('the k6 harness against a running system', () => {
         workerGroup: `test-k6-${suffix}`,
       },
     });
+    k6Env = await baseK6Env(system.gatewayUrl, 'default', system, {});
   }, 120_000);
 
   afterAll(() => system?.stop(), 60_000);
 
-  test('when the smoke scenario runs through the gateway, then every check passes', async () => {
-    const outcome = await runK6(dir, 'smoke', { SCENARIO: 'smoke', BASE_URL: system.gatewayUrl }, false);
+  test('when the smoke scenario runs through the gateway with auth on, then the token reaches k6 and every check passes', async () => {
+    const outcome = await runK6(dir, 'smoke', { ...k6Env, SCENARIO: 'smoke' }, false);
 
+    expect(system.signingKey).toBeDefined();
+    expect(k6Env['API_TOKEN']).toEqual(expect.any(String));
     expect(outcome.checks?.fails).toBe(0);
-    expect(outcome.checks?.passes).toBeGreaterThanOrEqual(30);
+    // 3 iterations of 13 checks, one of them an order without the token refused with 401.
+    expect(outcome.checks?.passes).toBe(39);
     expect(outcome.exitCode).toBe(0);
   }, 60_000);
 
   test('when a compare run offers sync then async orders, then each step reports what was answered, and the report accepts it', async () => {
     const env = {
+      ...k6Env,
       SCENARIO: 'compare',
-      BASE_URL: system.gatewayUrl,
       MODES: 'sync,async',
       RATES: '5',
       STEP_SECONDS: '3',

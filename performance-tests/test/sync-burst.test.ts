@@ -33,6 +33,27 @@ async function startServer(holdMs: number, answer: (n: number) => number) {
 }
 
 describe('a burst of sync orders', () => {
+  test('when a token is given, then every order (and every connection-opening probe) carries it as a bearer token', async () => {
+    const authorizations: (string | undefined)[] = [];
+    const server = http.createServer((req, res) => {
+      authorizations.push(req.headers.authorization);
+      req.resume();
+      res.statusCode = req.url === '/health' ? 200 : 201;
+      res.end('{}');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const round = await sendSyncBurst(url, Array(5).fill('{}'), { withinMs: 1000, timeoutMs: 5000 }, 'a.b.c');
+
+      expect(round.statuses).toEqual({ '201': 5 });
+      expect(authorizations).toEqual(Array(10).fill('Bearer a.b.c'));
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+
   test('when 75 orders are sent, then all 75 are in flight together, each on a connection opened beforehand', async () => {
     const server = await startServer(300, () => 201);
     try {

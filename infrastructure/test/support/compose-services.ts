@@ -19,9 +19,31 @@ export function packageDirOf(service: ComposeService): string | undefined {
   return build.dockerfile?.replace(/\/Dockerfile$/, '');
 }
 
-/** The config loader of the package a container runs, applied to the container's environment. */
+/** The file the auth-init job writes the gateway's secret into (AUTH_HS256_SECRET=…), read with `node --env-file`. */
+export const AUTH_ENV_FILE = '/run/ecom-auth/auth.env';
+
+/**
+ * The environment the process gets: the container's, plus what `node --env-file=<file>` adds at
+ * run time. The only such file is the secret auth-init generates on the first `up`; a stand-in of
+ * the same shape (43 characters, as generateSigningSecret makes) takes its place here.
+ */
+export function processEnvironmentOf(service: ComposeService): Record<string, string> {
+  const envFiles = (commandOf(service) ?? []).filter((word) => word.startsWith('--env-file='));
+  const fromFiles = envFiles.map((word) => {
+    if (word !== `--env-file=${AUTH_ENV_FILE}`) throw new Error(`no stand-in for ${word}`);
+    return { AUTH_HS256_SECRET: 'x'.repeat(43) };
+  });
+  return Object.assign({}, ...fromFiles, environmentOf(service)) as Record<string, string>;
+}
+
+/** A one-off command-line tool (topics, tokens) rather than a service: it has no config loader to check. */
+export function runsTool(service: ComposeService): boolean {
+  return /ensure-topics|token\.cli/.test(commandOf(service)?.join(' ') ?? '');
+}
+
+/** The config loader of the package a container runs, applied to the process's environment. */
 export function loadedConfigOf(service: ComposeService): unknown {
-  const environment = environmentOf(service);
+  const environment = processEnvironmentOf(service);
   const dir = packageDirOf(service);
   if (dir === 'services/product-service') return loadProductConfig(environment);
   if (dir === 'services/order-service') return loadOrderConfig(environment);
@@ -39,6 +61,7 @@ export function dependencyHostsOf(name: string, service: ComposeService): string
   const command = commandOf(service)?.join(' ') ?? 'node dist/main.js';
   const environment = environmentOf(service);
   if (command.includes('ensure-topics')) return hostsIn((environment['KAFKA_BROKERS'] ?? '127.0.0.1:9092').split(','));
+  if (command.includes('token.cli')) return []; // reads and writes files in the auth volume only
   const config = loadedConfigOf(service) as {
     kafka?: { brokers: readonly string[] };
     database?: { host: string };

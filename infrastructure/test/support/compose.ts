@@ -13,6 +13,7 @@ export type Json = string | number | boolean | null | Json[] | { [key: string]: 
 export interface ComposeService {
   readonly image?: string;
   readonly build?: string | { context?: string; dockerfile?: string };
+  readonly entrypoint?: string | string[] | null;
   readonly command?: string | string[] | null;
   readonly environment?: Record<string, string | number | boolean | null> | string[];
   readonly ports?: (string | number | { target: number | string; published?: number | string; host_ip?: string })[];
@@ -167,10 +168,21 @@ export function mountsOf(service: ComposeService): Mount[] {
   });
 }
 
+function wordsOf(value: string | string[] | null | undefined): string[] | undefined {
+  if (value === undefined || value === null) return undefined;
+  return Array.isArray(value) ? value : value.split(/\s+/).filter(Boolean);
+}
+
+/** The command a container runs, as Docker assembles it: the entrypoint set here (if any), then the command. */
 export function commandOf(service: ComposeService): string[] | undefined {
-  const command = service.command;
-  if (command === undefined || command === null) return undefined;
-  return Array.isArray(command) ? command : command.split(/\s+/).filter(Boolean);
+  const entrypoint = wordsOf(service.entrypoint);
+  const command = wordsOf(service.command);
+  return entrypoint === undefined ? command : [...entrypoint, ...(command ?? [])];
+}
+
+/** The script of a `node [options] <script> [arguments]` command (the first word after node's own options). */
+export function scriptOf(command: readonly string[]): string | undefined {
+  return command.slice(1).find((word) => !word.startsWith('-'));
 }
 
 /** A run-to-completion job (topics, migrations, seed, k6): not restarted, nothing waits for it to be healthy. */

@@ -85,4 +85,9 @@ export const config = Object.freeze({
     sliceSeconds: number('SOAK_SLICE_SECONDS', 60),
   }),
   summaryPath: text('SUMMARY_PATH', 'k6-steps.json'),
+  /**
+   * Bearer token sent on every request (lib/http.js): API_TOKEN, else the file API_TOKEN_FILE names
+   * (Docker Compose's k6 reads the admin token its auth-token job wrote); none when neither is set.
+   */
+  apiToken: text('API_TOKEN', '') || (__ENV.API_TOKEN_FILE ? open(__ENV.API_TOKEN_FILE).trim() : undefined),
 });

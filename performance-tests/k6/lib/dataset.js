@@ -2,7 +2,7 @@
 // system, Docker Compose or AWS). 'default': many products with ample stock, so row locks are not
 // what limits the run; 'contention': a few hot products with little stock, so oversell protection
 // is exercised under load and refusals (409 / rejected) are counted.
-import http from 'k6/http';
+import http from './http.js';
 import { config } from './config.js';
 
 const DATASETS = {

@@ -1,6 +1,6 @@
 // The requests of the suite: order bodies, the order POST of each mode, polling an async order's
 // Location until it is final, and the metrics every step is summarised from.
-import http from 'k6/http';
+import http from './http.js';
 import { check, sleep } from 'k6';
 import { Counter, Rate, Trend } from 'k6/metrics';
 import { config } from './config.js';
