@@ -6,22 +6,26 @@
  *   loadtest   runs the k6 suite as an ECS task against the load balancer, results to S3 and
  *              performance-tests/results/aws/; with --tier, the scaling experiment of one tier
  *   teardown   deletes every stack, newest first
+ *   token      prints a bearer token for the deployed gateway
  */
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
 import { PrerequisiteError, UsageError } from './lib/aws-cli';
-import { deploy } from './lib/deploy';
+import { DEFAULT_JOB_TIMEOUT_SECONDS, deploy } from './lib/deploy';
 import { loadTest } from './lib/loadtest';
 import { LOADTEST_OPTIONS, LOADTEST_USAGE, parseLoadTestOptions } from './lib/loadtest-options';
 import { STACKS, type StackKey } from './lib/stacks';
 import { teardown } from './lib/teardown';
+import { parseTokenOptions, printToken } from './lib/token';
 
 const USAGE = `usage: npm run aws -- <command> [options]
 
 commands:
   deploy     [--image-tag TAG] [--no-autoscaling] [--param STACK.Name=value ...]
+             [--job-timeout SECONDS]   each one-off task, default ${DEFAULT_JOB_TIMEOUT_SECONDS}
 ${LOADTEST_USAGE}
-  teardown   --yes [--only STACK,...]
+  teardown   --yes [--only STACK,...] [--delete-snapshot]
+  token      --role customer|admin [--user ID] [--ttl SECONDS]   or --user ID (a customer)
 
 options of every command:
   --env NAME       environment (stack prefix), default "ecom"
@@ -39,9 +43,14 @@ async function main(argv: readonly string[]): Promise<void> {
       'image-tag': { type: 'string' },
       'no-autoscaling': { type: 'boolean', default: false },
       param: { type: 'string', multiple: true, default: [] },
+      'job-timeout': { type: 'string' },
       ...LOADTEST_OPTIONS,
       only: { type: 'string' },
       yes: { type: 'boolean', default: false },
+      'delete-snapshot': { type: 'boolean', default: false },
+      role: { type: 'string' },
+      user: { type: 'string' },
+      ttl: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -59,14 +68,17 @@ async function main(argv: readonly string[]): Promise<void> {
         ...(values['image-tag'] ? { imageTag: values['image-tag'] } : {}),
         autoscaling: !values['no-autoscaling'],
         parameters: parseParameters(values.param),
+        jobTimeoutSeconds: parseSeconds(values['job-timeout'], DEFAULT_JOB_TIMEOUT_SECONDS, '--job-timeout'),
       });
     case 'loadtest':
       return loadTest({ ...common, ...parseLoadTestOptions(values, `npm run aws -- ${argv.join(' ')}`) });
     case 'teardown': {
       const only = parseStacks(values.only);
       if (!values.yes) await confirm(values.env);
-      return teardown({ ...common, only });
+      return teardown({ ...common, only, deleteSnapshot: values['delete-snapshot'] });
     }
+    case 'token':
+      return printToken({ ...common, ...parseTokenOptions(values) });
     default:
       throw new UsageError(`unknown command: ${command}`);
   }
@@ -85,6 +97,14 @@ function parseParameters(entries: readonly string[]): Partial<Record<StackKey, R
     (parameters[key] ??= {})[match[2] ?? ''] = match[3] ?? '';
   }
   return parameters;
+}
+
+function parseSeconds(value: string | undefined, fallback: number, option: string): number {
+  if (value === undefined) return fallback;
+  const seconds = Number(value);
+  if (!Number.isSafeInteger(seconds) || seconds < 1)
+    throw new UsageError(`${option} ${value}: whole seconds, at least 1`);
+  return seconds;
 }
 
 function parseStacks(value: string | undefined): StackKey[] {

@@ -4,6 +4,7 @@
  * probe, the ladders given to k6, repeats, recorded k6 summaries copied from "S3" into point
  * folders, the assembly into summary.json); and every refusal before anything is started.
  */
+import { generateRsaKeyPair } from '@ecom/auth';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { STACKS, stackName } from '../scripts/lib/stacks';
@@ -14,11 +15,14 @@ const withoutScaling = STACKS.filter((stack) => stack.key !== 'scaling').map((st
   stackName(ENVIRONMENT, stack.key),
 );
 const CONTAINERS = ['fetch-scripts', 'k6', 'upload-results'];
+/** The environment's token keys (the signing key is made in beforeAll; the k6 task's token: deploy-tool-token.test.ts). */
+const SECRETS: Record<string, { ARN: string; SecretString: string }> = {};
 /** A deployment ready for load tests: no autoscaling, the gateway's rate limit off. */
 const READY = {
   deployed: withoutScaling,
   containers: CONTAINERS,
   parameters: { [stackName(ENVIRONMENT, 'services')]: { GatewayRateLimitEnabled: 'false' } },
+  secrets: SECRETS,
 };
 
 const k6EnvironmentOf = (call: readonly string[]) => {
@@ -26,7 +30,7 @@ const k6EnvironmentOf = (call: readonly string[]) => {
     containerOverrides: { name: string; environment: { name: string; value: string }[] }[];
   };
   const k6 = overrides.containerOverrides.find((container) => container.name === 'k6')?.environment ?? [];
-  return Object.fromEntries(k6.map(({ name, value }) => [name, value]));
+  return Object.fromEntries(k6.filter(({ name }) => name !== 'API_TOKEN').map(({ name, value }) => [name, value]));
 };
 const countsOf = (calls: string[][]) =>
   calls
@@ -36,6 +40,10 @@ const runsOf = (calls: string[][]) => calls.filter((call) => call[2] === 'run-ta
 
 describe('the aws tool: loadtest', () => {
   const workspace = useWorkspaces();
+  beforeAll(async () => {
+    const { privateKeyPem } = await generateRsaKeyPair();
+    SECRETS['ecom/auth/signing-key'] = { ARN: 'arn:signing', SecretString: privateKeyPem };
+  });
   const resultsOf = (fake: Workspace) => path.join(fake.dir, 'results');
 
   it('when no tier is given, then one run of the scenario goes at the counts as deployed, nothing scaled', async () => {

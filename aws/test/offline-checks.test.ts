@@ -15,6 +15,8 @@ import { readTemplate, templateFiles } from './support/templates';
 const SUPPRESSIONS = [
   'CKV_AWS_18 AWS::S3::Bucket.ResultsBucket',
   'CKV_AWS_21 AWS::S3::Bucket.ResultsBucket',
+  'CKV_AWS_18 AWS::S3::Bucket.TemplatesBucket',
+  'CKV_AWS_21 AWS::S3::Bucket.TemplatesBucket',
   'CKV_AWS_260 AWS::EC2::SecurityGroupIngress.LoadBalancerHttpIngress',
   'CKV_AWS_91 AWS::ElasticLoadBalancingV2::LoadBalancer.LoadBalancer',
 ].sort();

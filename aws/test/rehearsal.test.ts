@@ -1,7 +1,11 @@
 /**
  * The rehearsal: every stack is created, in deploy order and with the parameters a deploy passes
- * (aws/scripts/lib/stacks.ts), against moto in server mode on loopback. The services stack goes through both phases of
- * a first deploy (no tasks while the one-off jobs run, then the instance counts).
+ * (aws/scripts/lib/stacks.ts), against moto in server mode on loopback; every template but the
+ * foundation's is uploaded to the foundation's templates bucket and created from there
+ * (TemplateURL), as the deploy tool packages them. The services stack goes through a first deploy
+ * that stops after its first phase (the one-off jobs failed: every service at 0 tasks), its retry
+ * (which must start them), then a redeploy of a new image after autoscaling moved a count (which
+ * must keep it).
  *
  * moto creates what it models; the resource types it does not model are listed below and are
  * covered by cfn-lint and checkov only (offline-checks.test.ts).
@@ -24,17 +28,24 @@ import {
   ListServicesCommand,
   type ContainerDefinition,
 } from '@aws-sdk/client-ecs';
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { CreateSecretCommand, GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { UpdateServiceCommand } from '@aws-sdk/client-ecs';
+import { generateRsaKeyPair } from '@ecom/auth';
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   DEFAULT_DESIRED_COUNTS,
+  NOT_STARTED,
+  SERVICE_OF_COUNT,
   STACKS,
   TEMPLATES_DIR,
   servicesJobsPhase,
   servicesRolloutPhase,
   stackName,
+  toServicesState,
   type DeployContext,
+  type ServicesState,
   type StackKey,
 } from '../scripts/lib/stacks';
 import { startMoto, type MotoServer } from './support/moto';
@@ -62,13 +73,19 @@ const ADDED_TO_MOTO = ['AWS::SecretsManager::Secret'];
 /** Outputs whose value comes from a linted-only resource, so moto cannot show them. */
 const OUTPUTS_MOTO_CANNOT_SHOW: Partial<Record<StackKey, string[]>> = { data: ['KafkaClusterArn'] };
 
-/** The one value a deploy reads from AWS between stacks: `aws kafka get-bootstrap-brokers` (MSK). */
+/**
+ * What a deploy reads from AWS between stacks: `aws kafka get-bootstrap-brokers` (MSK), and the
+ * token verification key's secret, which the tool creates (set in beforeAll, created in moto).
+ */
 const CONTEXT: DeployContext = {
   environment: 'rehearsal',
   imageTag: 'rehearsal-0001',
   kafkaBootstrapBrokers:
     'boot-a1b2c3d4.c2.kafka-serverless.us-east-1.amazonaws.com:9098,boot-e5f6a7b8.c2.kafka-serverless.us-east-1.amazonaws.com:9098',
+  authVerificationKeySecretArn: '',
 };
+/** The image of the redeploy. */
+const NEXT_IMAGE_TAG = 'rehearsal-0002';
 
 interface Created {
   readonly stack: Stack;
@@ -84,6 +101,10 @@ describe('rehearsal: every stack created against moto, in deploy order', () => {
   let motoTypes: Set<string>;
   const created = new Map<StackKey, Created>();
   const registered = new Map<string, ContainerDefinition>();
+  let context: DeployContext = CONTEXT;
+  const uploaded = new Set<string>();
+  /** The services' state and counts at each step of the services stack's story. */
+  const story: Record<string, ServicesState | Record<string, number | undefined>> = {};
 
   const outputsOf = (key: StackKey): Record<string, string> =>
     Object.fromEntries((created.get(key)?.stack.Outputs ?? []).map((o) => [o.OutputKey ?? '', o.OutputValue ?? '']));
@@ -94,10 +115,12 @@ describe('rehearsal: every stack created against moto, in deploy order', () => {
    */
   async function deploy(key: StackKey, parameters: Record<string, string>, type: 'CREATE' | 'UPDATE'): Promise<void> {
     const name = stackName(CONTEXT.environment, key);
-    const template = STACKS.find((stack) => stack.key === key)?.template ?? '';
+    const plan = STACKS.find((stack) => stack.key === key);
+    const body = readFileSync(path.join(TEMPLATES_DIR, plan?.template ?? ''), 'utf8');
+    const template = plan?.inline ? { TemplateBody: body } : { TemplateURL: await uploadTemplate(key, body) };
     const request = {
       StackName: name,
-      TemplateBody: readFileSync(path.join(TEMPLATES_DIR, template), 'utf8'),
+      ...template,
       Parameters: Object.entries(parameters).map(([ParameterKey, ParameterValue]): Parameter => ({
         ParameterKey,
         ParameterValue,
@@ -118,6 +141,62 @@ describe('rehearsal: every stack created against moto, in deploy order', () => {
     created.set(key, { stack, resources: StackResourceSummaries ?? [], parameters });
   }
 
+  /**
+   * As `aws cloudformation deploy --s3-bucket` does: the template into the foundation's bucket,
+   * under a key of its content's hash, uploaded once (a template already there is not sent again).
+   */
+  async function uploadTemplate(key: StackKey, body: string): Promise<string> {
+    const bucket = outputsOf('foundation')['TemplatesBucketName'];
+    if (!bucket) throw new Error('no templates bucket: the foundation comes first');
+    const objectKey = `templates/${key}/${createHash('md5').update(body).digest('hex')}.template`;
+    if (!uploaded.has(objectKey)) {
+      const response = await fetch(`${moto.endpoint}/${bucket}/${objectKey}`, { method: 'PUT', body });
+      if (!response.ok) throw new Error(`uploading the ${key} template failed: ${response.status}`);
+      uploaded.add(objectKey);
+    }
+    return `https://${bucket}.s3.amazonaws.com/${objectKey}`;
+  }
+
+  async function servicesNow(imageTag: string): Promise<ServicesState> {
+    const { services } = await ecs.send(
+      new DescribeServicesCommand({ cluster: CONTEXT.environment, services: Object.values(SERVICE_OF_COUNT) }),
+    );
+    return toServicesState(imageTag, services ?? []);
+  }
+
+  async function countsNow(): Promise<Record<string, number | undefined>> {
+    const { services } = await ecs.send(
+      new DescribeServicesCommand({ cluster: CONTEXT.environment, services: Object.values(SERVICE_OF_COUNT) }),
+    );
+    return Object.fromEntries((services ?? []).map((service) => [service.serviceName ?? '', service.desiredCount]));
+  }
+
+  /** The services stack's story: a stopped first deploy, its retry, a scale-out, a redeploy. */
+  async function deployServices(): Promise<void> {
+    await deploy('services', servicesJobsPhase(context, NOT_STARTED), 'CREATE');
+    // As registered by the create: moto re-registers a task definition changed by an update
+    // with its keys in CloudFormation's PascalCase, which ECS's API then does not show.
+    for (const family of ['gateway', 'order-worker', 'job-kafka-topics']) {
+      const name = `${CONTEXT.environment}-${family}`;
+      const { taskDefinition } = await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: name }));
+      registered.set(family, taskDefinition?.containerDefinitions?.[0] ?? {});
+    }
+    // The one-off jobs failed here: the deploy stopped. The retry finds the services never started.
+    story['stopped'] = await servicesNow(context.imageTag);
+    const retry = story['stopped'] as ServicesState;
+    await deploy('services', servicesJobsPhase(context, retry), 'UPDATE');
+    await deploy('services', servicesRolloutPhase(context, retry), 'UPDATE');
+    story['retried'] = await countsNow();
+    // Autoscaling moves the gateway to 5; then a redeploy of the next image.
+    await ecs.send(new UpdateServiceCommand({ cluster: CONTEXT.environment, service: 'gateway', desiredCount: 5 }));
+    const running = await servicesNow(context.imageTag);
+    story['running'] = running;
+    const next = { ...context, imageTag: NEXT_IMAGE_TAG };
+    await deploy('services', servicesJobsPhase(next, running), 'UPDATE');
+    await deploy('services', servicesRolloutPhase(next, running), 'UPDATE');
+    story['redeployed'] = await countsNow();
+  }
+
   beforeAll(async () => {
     [moto, motoTypes] = await Promise.all([startMoto(), motoCloudFormationTypes()]);
     const client = {
@@ -129,22 +208,17 @@ describe('rehearsal: every stack created against moto, in deploy order', () => {
     ecs = new ECSClient(client);
     secrets = new SecretsManagerClient(client);
 
+    const { publicKeyPem } = await generateRsaKeyPair();
+    const secret = await secrets.send(
+      new CreateSecretCommand({ Name: `${CONTEXT.environment}/auth/verification-key`, SecretString: publicKeyPem }),
+    );
+    context = { ...CONTEXT, authVerificationKeySecretArn: secret.ARN ?? '' };
+
     for (const stack of STACKS) {
-      if (stack.key === 'services') {
-        await deploy('services', servicesJobsPhase(CONTEXT, undefined), 'CREATE');
-        // As registered by the create: moto re-registers a task definition changed by an update
-        // with its keys in CloudFormation's PascalCase, which ECS's API then does not show.
-        for (const family of ['gateway', 'order-worker', 'job-kafka-topics']) {
-          const name = `${CONTEXT.environment}-${family}`;
-          const { taskDefinition } = await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: name }));
-          registered.set(family, taskDefinition?.containerDefinitions?.[0] ?? {});
-        }
-        await deploy('services', servicesRolloutPhase(CONTEXT, true), 'UPDATE');
-      } else {
-        await deploy(stack.key, { ...stack.parameters(CONTEXT) }, 'CREATE');
-      }
+      if (stack.key === 'services') await deployServices();
+      else await deploy(stack.key, { ...stack.parameters(context) }, 'CREATE');
     }
-  }, 60_000);
+  }, 120_000);
 
   afterAll(async () => {
     await moto?.stop();
@@ -223,11 +297,32 @@ describe('rehearsal: every stack created against moto, in deploy order', () => {
     );
     const counts = Object.fromEntries((described.services ?? []).map((s) => [s.serviceName, s.desiredCount]));
     expect(counts).toEqual({
+      gateway: 5, // as autoscaling left it (see below)
+      'product-service': DEFAULT_DESIRED_COUNTS.ProductServiceDesiredCount,
+      'order-service': DEFAULT_DESIRED_COUNTS.OrderServiceDesiredCount,
+      'order-worker': DEFAULT_DESIRED_COUNTS.OrderWorkerDesiredCount,
+    });
+  });
+
+  it('when a first deploy stopped after its first phase, then no service was started, and its retry starts them at the default counts', () => {
+    expect(story['stopped']).toEqual(NOT_STARTED);
+    expect(story['retried']).toEqual({
       gateway: DEFAULT_DESIRED_COUNTS.GatewayDesiredCount,
       'product-service': DEFAULT_DESIRED_COUNTS.ProductServiceDesiredCount,
       'order-service': DEFAULT_DESIRED_COUNTS.OrderServiceDesiredCount,
       'order-worker': DEFAULT_DESIRED_COUNTS.OrderWorkerDesiredCount,
     });
+  });
+
+  it('when autoscaling moved a count and a new image is deployed, then the count is kept and the stack runs the new image', () => {
+    expect(story['running']).toEqual(
+      expect.objectContaining({ started: true, counts: expect.objectContaining({ GatewayDesiredCount: 5 }) }),
+    );
+    expect(story['redeployed']).toEqual(expect.objectContaining({ gateway: 5 }));
+    const parameters = Object.fromEntries(
+      (created.get('services')?.stack.Parameters ?? []).map((p) => [p.ParameterKey, p.ParameterValue]),
+    );
+    expect(parameters).toEqual(expect.objectContaining({ ImageTag: NEXT_IMAGE_TAG, DesiredCounts: 'keep' }));
   });
 
   it('when a task definition is registered, then its image, database host, brokers and secrets resolve to what the other stacks created', () => {
@@ -254,6 +349,9 @@ describe('rehearsal: every stack created against moto, in deploy order', () => {
 
     const gateway = taskDefinition('gateway');
     expect(gateway?.image).toBe(`${foundation['GatewayRepositoryUri']}:${CONTEXT.imageTag}`);
+    expect(gateway?.secrets).toEqual([
+      { name: 'AUTH_RS256_PUBLIC_KEY', valueFrom: context.authVerificationKeySecretArn },
+    ]);
     const topics = taskDefinition('job-kafka-topics');
     expect(topics?.image).toBe(`${foundation['ProductServiceRepositoryUri']}:${CONTEXT.imageTag}`);
     expect(environmentOf(topics)['KAFKA_REPLICATION_FACTOR']).toBe(data['KafkaReplicationFactor']);

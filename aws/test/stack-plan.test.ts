@@ -11,14 +11,34 @@ import {
   ONE_OFF_JOBS,
   REPOSITORY_ROOT,
   STACKS,
+  NOT_STARTED,
   servicesJobsPhase,
   servicesRolloutPhase,
   type DeployContext,
+  type ServicesState,
 } from '../scripts/lib/stacks';
 import { SAMPLE, containerNamed, scopeOf } from './support/task-definitions';
 import { evaluate, readTemplate, templateOf, walk, type Template } from './support/templates';
 
-const CONTEXT: DeployContext = { environment: 'ecom', imageTag: 'v1', kafkaBootstrapBrokers: SAMPLE.brokers };
+const CONTEXT: DeployContext = {
+  environment: 'ecom',
+  imageTag: 'v1',
+  kafkaBootstrapBrokers: SAMPLE.brokers,
+  authVerificationKeySecretArn:
+    'arn:aws:secretsmanager:eu-west-1:123456789012:secret:ecom/auth/verification-key-AbCdEf',
+};
+
+/** Services that run: autoscaling moved the gateway to 5 and the worker to 3. */
+const STARTED: ServicesState = {
+  started: true,
+  runningImageTag: 'v0',
+  counts: {
+    GatewayDesiredCount: 5,
+    ProductServiceDesiredCount: 2,
+    OrderServiceDesiredCount: 2,
+    OrderWorkerDesiredCount: 3,
+  },
+};
 
 function exportsOf(template: Template): Map<string, string> {
   const scope = {
@@ -61,9 +81,11 @@ describe('the deployment plan', () => {
 
   it('when the deploy passes parameters, then the template declares each, and each parameter without default is passed', () => {
     const phases = [
-      servicesJobsPhase(CONTEXT, undefined),
-      servicesJobsPhase(CONTEXT, 'v0'),
-      servicesRolloutPhase(CONTEXT, true),
+      servicesJobsPhase(CONTEXT, NOT_STARTED),
+      servicesJobsPhase(CONTEXT, STARTED),
+      servicesRolloutPhase(CONTEXT, NOT_STARTED),
+      servicesRolloutPhase(CONTEXT, STARTED),
+      servicesRolloutPhase(CONTEXT, STARTED, { GatewayDesiredCount: '4' }),
     ];
     for (const stack of STACKS) {
       const declared = readTemplate(stack.template).Parameters ?? {};
@@ -80,22 +102,53 @@ describe('the deployment plan', () => {
 
   it('when a first deploy creates the services, then they start with no task and get their default counts once the jobs ran', () => {
     const counts = Object.keys(DEFAULT_DESIRED_COUNTS);
-    const jobs = servicesJobsPhase(CONTEXT, undefined);
+    const jobs = servicesJobsPhase(CONTEXT, NOT_STARTED);
     expect(counts.map((key) => jobs[key])).toEqual(counts.map(() => '0'));
-    expect(jobs['JobsImageTag']).toBe(CONTEXT.imageTag);
-    const rollout = servicesRolloutPhase(CONTEXT, true);
+    expect(jobs).toEqual(expect.objectContaining({ JobsImageTag: CONTEXT.imageTag, DesiredCounts: 'set' }));
+    const rollout = servicesRolloutPhase(CONTEXT, NOT_STARTED);
     const declared = templateOf('services').Parameters ?? {};
     expect(counts.map((key) => rollout[key])).toEqual(counts.map((key) => String(declared[key]?.Default)));
-    expect(rollout['JobsImageTag']).toBe('');
+    expect(rollout).toEqual(expect.objectContaining({ JobsImageTag: '', DesiredCounts: 'set' }));
+  });
+
+  it('when a first deploy asks for counts, then the rollout sets those and the defaults for the others', () => {
+    const rollout = servicesRolloutPhase(CONTEXT, NOT_STARTED, { OrderWorkerDesiredCount: '4' });
+    expect(rollout).toEqual(expect.objectContaining({ OrderWorkerDesiredCount: '4', GatewayDesiredCount: '2' }));
   });
 
   it('when a later deploy updates the services, then the jobs move first and the running tag and counts are kept until they succeed', () => {
-    const jobs = servicesJobsPhase(CONTEXT, 'v0');
-    expect(jobs).toEqual(expect.objectContaining({ ImageTag: 'v0', JobsImageTag: 'v1' }));
+    const jobs = servicesJobsPhase(CONTEXT, STARTED);
+    expect(jobs).toEqual(expect.objectContaining({ ImageTag: 'v0', JobsImageTag: 'v1', DesiredCounts: 'keep' }));
     expect(Object.keys(DEFAULT_DESIRED_COUNTS).filter((key) => key in jobs)).toEqual([]);
-    const rollout = servicesRolloutPhase(CONTEXT, false);
-    expect(rollout).toEqual(expect.objectContaining({ ImageTag: 'v1', JobsImageTag: '' }));
+    const rollout = servicesRolloutPhase(CONTEXT, STARTED);
+    expect(rollout).toEqual(expect.objectContaining({ ImageTag: 'v1', JobsImageTag: '', DesiredCounts: 'keep' }));
     expect(Object.keys(DEFAULT_DESIRED_COUNTS).filter((key) => key in rollout)).toEqual([]); // autoscaling's counts stay
+  });
+
+  it('when a later deploy asks for one count, then that one is set and the others are set to what they run now', () => {
+    const rollout = servicesRolloutPhase(CONTEXT, STARTED, { GatewayDesiredCount: '4' });
+    expect(rollout).toEqual(
+      expect.objectContaining({
+        DesiredCounts: 'set',
+        GatewayDesiredCount: '4',
+        ProductServiceDesiredCount: '2',
+        OrderWorkerDesiredCount: '3',
+      }),
+    );
+  });
+
+  it('when DesiredCounts is keep, then no service of the template sends a DesiredCount (ECS keeps its count)', () => {
+    const keep = scopeOf('services', { DesiredCounts: 'keep' });
+    const set = scopeOf('services', { DesiredCounts: 'set', GatewayDesiredCount: '3' });
+    const services = Object.values(keep.template.Resources).filter((resource) => resource.Type === 'AWS::ECS::Service');
+    expect(services).toHaveLength(4);
+    for (const service of services) {
+      expect(evaluate(service.Properties?.['DesiredCount'], keep)).toBeUndefined();
+      expect(evaluate(service.Properties, set)).toEqual(
+        expect.objectContaining({ DesiredCount: expect.stringMatching(/^\d+$/) }),
+      );
+      expect(evaluate(service.Properties, keep)).not.toHaveProperty('DesiredCount');
+    }
   });
 
   it('when a one-off job is run, then its task definition is a services output and its security group a network output', () => {

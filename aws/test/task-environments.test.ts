@@ -81,6 +81,40 @@ describe('the services stack runs each process with the environment it needs', (
     expect(local.kafka.security).toEqual({}); // and locally: plain TCP, as before
   });
 
+  it('when the gateway parses its task environment, then it verifies RS256 tokens with the public key from Secrets Manager', () => {
+    const config = loadGatewayConfig(containerNamed('services', 'gateway').environment);
+    expect(config.auth).toEqual({
+      enabled: true,
+      key: { algorithm: 'RS256', publicKeyPem: SAMPLE.publicKeyPem },
+      issuer: 'ecom-platform',
+      audience: 'ecom-api',
+      clockToleranceSeconds: 30,
+    });
+    expect(containerNamed('services', 'gateway').evaluated['Secrets']).toEqual([
+      { Name: 'AUTH_RS256_PUBLIC_KEY', ValueFrom: SAMPLE.verificationKeySecretArn },
+    ]);
+  });
+
+  it('when the stack is deployed with AuthEnabled=false, then the gateway gets no key and runs without auth', () => {
+    const gateway = containerNamed('services', 'gateway', { AuthEnabled: 'false', AuthVerificationKeySecretArn: '' });
+    expect(gateway.secretNames).toEqual([]);
+    expect(loadGatewayConfig(gateway.environment).auth).toEqual({ enabled: false });
+  });
+
+  it.each([
+    'product-service',
+    'order-service',
+    'order-worker',
+    'product-migrations',
+    'product-seed',
+    'order-migrations',
+  ])('when %s connects to RDS, then it uses TLS verified against the RDS certificate authorities', (name) => {
+    const { environment } = containerNamed('services', name);
+    const config = name.startsWith('order') ? loadOrderConfig(environment) : loadProductConfig(environment);
+    expect(config.database.tls).toBe('rds');
+    expect(loadProductConfig({}).database.tls).toBe('off'); // and locally: plain TCP to 127.0.0.1
+  });
+
   it('when a one-off job starts, then the service config it loads parses with the job environment', () => {
     const product = loadProductConfig(containerNamed('services', 'product-migrations').environment);
     const seed = loadProductConfig(containerNamed('services', 'product-seed').environment);

@@ -4,6 +4,9 @@
  * that says what is missing and how to get it.
  */
 import { spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 
 /** A prerequisite is missing: printed as it is, without a stack trace. */
 export class PrerequisiteError extends Error {
@@ -62,6 +65,18 @@ export async function requireProgram(command: string, versionArgs: readonly stri
   } catch (error) {
     if (error instanceof PrerequisiteError) throw error;
     throw new PrerequisiteError(`${command} is not installed (not found on PATH).\n${hint}`);
+  }
+}
+
+/** Runs `use` with a file only this user can read holding `content`, removed afterwards. */
+export async function withPrivateFile<T>(content: string, use: (file: string) => Promise<T>): Promise<T> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'ecom-aws-'));
+  const file = path.join(dir, 'input.json');
+  try {
+    await writeFile(file, content, { mode: 0o600 });
+    return await use(file);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
   }
 }
 

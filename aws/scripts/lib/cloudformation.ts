@@ -36,17 +36,27 @@ export async function stackParameters(
   return Object.fromEntries((stack?.Parameters ?? []).map((p) => [p.ParameterKey, p.ParameterValue]));
 }
 
+/** Where the templates of the stacks after the foundation are uploaded (the foundation's bucket). */
+export interface TemplateUpload {
+  readonly bucket: string;
+}
+
 /**
  * `aws cloudformation deploy`: creates or updates through a change set and waits. Parameters not
- * passed keep their previous value on an update (their default on a create).
+ * passed keep their previous value on an update (their default on a create). Every template but
+ * the foundation's is uploaded to the templates bucket first (`--s3-bucket`): CloudFormation
+ * takes at most 51,200 bytes inline. A stack left in ROLLBACK_COMPLETE is deleted first.
  */
 export async function deployStack(
   cli: AwsCli,
   environment: string,
   stack: StackPlan,
   parameters: Readonly<Record<string, string>>,
+  upload?: TemplateUpload,
 ): Promise<Record<string, string>> {
   const name = stackName(environment, stack.key);
+  if (!stack.inline && !upload) throw new Error(`stack ${name}: its template goes through the templates bucket`);
+  await prepareStack(cli, name);
   const overrides = Object.entries(parameters).map(([key, value]) => `${key}=${value}`);
   step(`deploying stack ${name} (${stack.summary}); this waits until CloudFormation is done`);
   await cli.text([
@@ -56,6 +66,7 @@ export async function deployStack(
     name,
     '--template-file',
     path.join(TEMPLATES_DIR, stack.template),
+    ...(upload ? ['--s3-bucket', upload.bucket, '--s3-prefix', `templates/${stack.key}`] : []),
     '--capabilities',
     'CAPABILITY_IAM',
     '--no-fail-on-empty-changeset',
@@ -65,6 +76,50 @@ export async function deployStack(
     ...(overrides.length ? ['--parameter-overrides', ...overrides] : []),
   ]);
   return stackOutputs(cli, environment, stack.key);
+}
+
+/**
+ * A stack CloudFormation cannot update: ROLLBACK_COMPLETE (its creation failed and was rolled
+ * back) is deleted, with the reasons of the failure, so the deploy creates it anew; a stack in the
+ * middle of an operation, or whose rollback failed, stops the deploy with what to do.
+ */
+async function prepareStack(cli: AwsCli, name: string): Promise<void> {
+  const status = (await describeStack(cli, name))?.StackStatus;
+  if (status === undefined) return;
+  const events = `aws cloudformation describe-stack-events --stack-name ${name} --region ${cli.region}`;
+  if (status === 'ROLLBACK_COMPLETE') {
+    const reasons = await creationFailures(cli, name);
+    step(
+      `stack ${name} is in ROLLBACK_COMPLETE: its first creation failed (${reasons || 'see its events'}) and ` +
+        'CloudFormation cannot update such a stack. Deleting it (it holds no resources) and creating it again.',
+    );
+    await cli.text(['cloudformation', 'delete-stack', '--stack-name', name]);
+    const waited = await cli.attempt(['cloudformation', 'wait', 'stack-delete-complete', '--stack-name', name]);
+    if (waited.code !== 0) throw new Error(`stack ${name} could not be deleted (${waited.stderr.trim()}); ${events}`);
+    return;
+  }
+  if (status.endsWith('_IN_PROGRESS')) {
+    throw new Error(`stack ${name} is busy (${status}): wait until it ends (${events}), then deploy again`);
+  }
+  if (status.endsWith('_FAILED')) {
+    throw new Error(
+      `stack ${name} is in ${status} and cannot be updated: see ${events}; for UPDATE_ROLLBACK_FAILED, ` +
+        `\`aws cloudformation continue-update-rollback --stack-name ${name}\`, then deploy again`,
+    );
+  }
+}
+
+/** The reasons of the resources that failed to be created, from the stack's events. */
+async function creationFailures(cli: AwsCli, name: string): Promise<string> {
+  const result = await cli.attempt(['cloudformation', 'describe-stack-events', '--stack-name', name]);
+  if (result.code !== 0) return '';
+  const { StackEvents } = JSON.parse(result.stdout) as {
+    StackEvents: { LogicalResourceId: string; ResourceStatus: string; ResourceStatusReason?: string }[];
+  };
+  return StackEvents.filter((event) => event.ResourceStatus === 'CREATE_FAILED' && event.LogicalResourceId !== name)
+    .map((event) => `${event.LogicalResourceId}: ${event.ResourceStatusReason ?? 'no reason given'}`)
+    .slice(0, 3)
+    .join('; ');
 }
 
 export async function deleteStack(cli: AwsCli, environment: string, key: StackKey): Promise<void> {

@@ -3,18 +3,25 @@
  * stack with the one-off tasks (databases, topics, migrations, seed) run on the new images before
  * the services move to them, then scaling and load-test stacks. Prints the API's URL at the end.
  */
-import { connect, requireProgram, run, step, type AwsCli } from './aws-cli';
-import { deployStack, describeStack } from './cloudformation';
+import { ensureAuthKeys } from './auth-keys';
+import { PrerequisiteError, connect, requireProgram, run, step, type AwsCli } from './aws-cli';
+import { deployStack, describeStack, stackParameters, type TemplateUpload } from './cloudformation';
+import { deployRefusals, majorUpgradeNotice, type DeployRequest } from './deploy-checks';
 import { runTaskToCompletion } from './ecs';
 import {
   IMAGES,
+  NOT_STARTED,
   ONE_OFF_JOBS,
   REPOSITORY_ROOT,
+  SERVICE_OF_COUNT,
   findStack,
   servicesJobsPhase,
   servicesRolloutPhase,
   stackName,
+  toServicesState,
   type DeployContext,
+  type DescribedService,
+  type ServicesState,
   type StackKey,
 } from './stacks';
 
@@ -25,43 +32,122 @@ export interface DeployOptions {
   readonly autoscaling: boolean;
   /** `--param stack.Name=value`, e.g. data.DbMultiAz=false. */
   readonly parameters: Readonly<Partial<Record<StackKey, Record<string, string>>>>;
+  /** Each one-off task is stopped, and the deploy fails, when it has not ended by then. */
+  readonly jobTimeoutSeconds: number;
 }
+
+export const DEFAULT_JOB_TIMEOUT_SECONDS = 1200;
 
 export async function deploy(options: DeployOptions): Promise<void> {
   const { cli, account } = await connect(options.region);
+  const { environment } = options;
+  await checkRequest(cli, environment, options.parameters);
   await requireProgram(
     'docker',
     ['version', '--format', '{{.Server.Version}}'],
     'Docker (with a running engine) builds the images.',
   );
   const imageTag = options.imageTag ?? (await gitImageTag());
-  const environment = options.environment;
   step(`deploying environment "${environment}" to account ${account}, region ${cli.region}, images tagged ${imageTag}`);
-  const context = (kafkaBootstrapBrokers = ''): DeployContext => ({ environment, imageTag, kafkaBootstrapBrokers });
-  const parametersOf = (key: StackKey) => ({ ...findStack(key).parameters(context()), ...options.parameters[key] });
+  const baseContext: DeployContext = {
+    environment,
+    imageTag,
+    kafkaBootstrapBrokers: '',
+    authVerificationKeySecretArn: '',
+  };
+  const parametersOf = (key: StackKey) => ({ ...findStack(key).parameters(baseContext), ...options.parameters[key] });
 
   const foundation = await deployStack(cli, environment, findStack('foundation'), parametersOf('foundation'));
+  const upload: TemplateUpload = { bucket: foundation['TemplatesBucketName'] ?? '' };
   await pushImages(cli, foundation, imageTag);
-  const network = await deployStack(cli, environment, findStack('network'), parametersOf('network'));
-  const data = await deployStack(cli, environment, findStack('data'), parametersOf('data'));
-  const brokers = await kafkaBootstrapBrokers(cli, data['KafkaClusterArn']);
+  const network = await deployStack(cli, environment, findStack('network'), parametersOf('network'), upload);
+  const data = await deployStack(cli, environment, findStack('data'), parametersOf('data'), upload);
+  const context: DeployContext = {
+    ...baseContext,
+    kafkaBootstrapBrokers: await kafkaBootstrapBrokers(cli, data['KafkaClusterArn']),
+    authVerificationKeySecretArn:
+      options.parameters.services?.['AuthEnabled'] === 'false'
+        ? ''
+        : await ensureAuthKeys(cli, environment, foundation['PlatformKeyArn'] ?? ''),
+  };
+  const final = await deployServices(cli, { context, network, upload, options });
 
-  // Phase 1: the one-off tasks move to the new images and run; phase 2: the services follow.
-  const running = await describeStack(cli, stackName(environment, 'services'));
-  const runningImageTag = running ? await deployedParameter(cli, environment, 'ImageTag') : undefined;
-  const userServiceParameters = options.parameters.services ?? {};
-  const jobsPhase = { ...userServiceParameters, ...servicesJobsPhase(context(brokers), runningImageTag) };
-  const services = await deployStack(cli, environment, findStack('services'), jobsPhase);
-  await runOneOffJobs(cli, services, network);
-  const rollout = servicesRolloutPhase(context(brokers), running === undefined, userServiceParameters);
-  const final = await deployStack(cli, environment, findStack('services'), { ...userServiceParameters, ...rollout });
-
-  if (options.autoscaling) await deployStack(cli, environment, findStack('scaling'), parametersOf('scaling'));
+  if (options.autoscaling) await deployStack(cli, environment, findStack('scaling'), parametersOf('scaling'), upload);
   else step('autoscaling left out (--no-autoscaling): instance counts stay as deployed');
-  await deployStack(cli, environment, findStack('loadtest'), parametersOf('loadtest'));
+  await deployStack(cli, environment, findStack('loadtest'), parametersOf('loadtest'), upload);
 
+  printWhereItIs(final);
+}
+
+/** The end of a deploy: the API's URL, the load balancer, how to get a token. */
+function printWhereItIs(final: Record<string, string>): void {
   step(`done. The API: ${final['ApiUrl']}  (try: curl ${final['ApiUrl']}/health)`);
   step(`load balancer: ${final['LoadBalancerDnsName']}; cluster: ${final['ClusterName']}`);
+  if (!(final['ApiUrl'] ?? '').includes(final['LoadBalancerDnsName'] ?? '-')) {
+    step(
+      `the API's name must resolve to the load balancer: an alias or CNAME to ${final['LoadBalancerDnsName']} ` +
+        '(made for you when services.HostedZoneId names its Route 53 zone)',
+    );
+  }
+  step('a token for it: npm run aws -- token --role admin   (or --user <id> for a customer)');
+}
+
+/** Refuses, before anything is deployed, what the deploy could not carry out (deploy-checks.ts). */
+async function checkRequest(cli: AwsCli, environment: string, requested: DeployOptions['parameters']) {
+  const request: DeployRequest = {
+    region: cli.region,
+    requested,
+    deployed: {
+      data: await stackParameters(cli, environment, 'data'),
+      services: await stackParameters(cli, environment, 'services'),
+    },
+  };
+  const refusals = deployRefusals(request);
+  if (refusals.length > 0) throw new PrerequisiteError(`nothing was deployed:\n- ${refusals.join('\n- ')}`);
+  const notice = majorUpgradeNotice(request);
+  if (notice) step(notice);
+}
+
+interface ServicesDeploy {
+  readonly context: DeployContext;
+  readonly network: Record<string, string>;
+  readonly upload: TemplateUpload;
+  readonly options: DeployOptions;
+}
+
+/**
+ * Phase 1: the one-off tasks move to the new images and run; phase 2: the services follow. Whether
+ * the services were ever started decides their counts (stacks.ts): a retried first deploy starts
+ * them, a redeploy keeps what they run.
+ */
+async function deployServices(cli: AwsCli, { context, network, upload, options }: ServicesDeploy) {
+  const { environment } = context;
+  const state = await servicesState(cli, environment);
+  if (!state.started && (await describeStack(cli, stackName(environment, 'services')))) {
+    step('the services stack exists but no service was ever started (a first deploy that stopped): starting them now');
+  }
+  const requested = options.parameters.services ?? {};
+  const stack = findStack('services');
+  const jobsPhase = { ...requested, ...servicesJobsPhase(context, state) };
+  const services = await deployStack(cli, environment, stack, jobsPhase, upload);
+  await runOneOffJobs(cli, services, network, options.jobTimeoutSeconds);
+  const rollout = { ...requested, ...servicesRolloutPhase(context, state, requested) };
+  return deployStack(cli, environment, stack, rollout, upload);
+}
+
+/** The services as deployed: started when any runs tasks; the image tag and counts they run. */
+export async function servicesState(cli: AwsCli, environment: string): Promise<ServicesState> {
+  const runningImageTag = (await stackParameters(cli, environment, 'services'))['ImageTag'];
+  if (runningImageTag === undefined) return NOT_STARTED;
+  const { services } = await cli.json<{ services: DescribedService[] }>([
+    'ecs',
+    'describe-services',
+    '--cluster',
+    environment,
+    '--services',
+    ...Object.values(SERVICE_OF_COUNT),
+  ]);
+  return toServicesState(runningImageTag, services);
 }
 
 /** The git commit (plus a timestamp when the tree has uncommitted changes): ECR tags are immutable. */
@@ -117,20 +203,24 @@ async function kafkaBootstrapBrokers(cli: AwsCli, clusterArn: string | undefined
   return brokers.BootstrapBrokerStringSaslIam;
 }
 
-async function deployedParameter(cli: AwsCli, environment: string, key: string): Promise<string> {
-  const stack = await describeStack(cli, stackName(environment, 'services'));
-  const value = stack?.Parameters?.find((parameter) => parameter.ParameterKey === key)?.ParameterValue;
-  if (!value) throw new Error(`the services stack has no ${key} parameter`);
-  return value;
-}
-
-async function runOneOffJobs(cli: AwsCli, services: Record<string, string>, network: Record<string, string>) {
+async function runOneOffJobs(
+  cli: AwsCli,
+  services: Record<string, string>,
+  network: Record<string, string>,
+  timeoutSeconds: number,
+) {
   const cluster = services['ClusterName'] ?? '';
   for (const job of ONE_OFF_JOBS) {
-    step(`running one-off task ${job.name}: ${job.does} (logs: CloudWatch /${cluster}/jobs, stream ${job.name}/…)`);
-    const exitCodes = await runTaskToCompletion(cli, cluster, services[job.taskDefinitionOutput] ?? '', {
+    step(
+      `running one-off task ${job.name}: ${job.does} (at most ${timeoutSeconds} s; ` +
+        `logs: CloudWatch /${cluster}/jobs, stream ${job.name}/…)`,
+    );
+    const taskNetwork = {
       subnets: network['PrivateSubnetIds'] ?? '',
       securityGroup: network[job.securityGroupOutput] ?? '',
+    };
+    const exitCodes = await runTaskToCompletion(cli, cluster, services[job.taskDefinitionOutput] ?? '', taskNetwork, {
+      timeoutSeconds,
     });
     const failed = Object.entries(exitCodes).filter(([, code]) => code !== 0);
     if (failed.length > 0) {

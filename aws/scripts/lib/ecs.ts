@@ -1,6 +1,6 @@
 /** Running one-off ECS tasks to completion, and setting the instance counts of services. */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { step, type AwsCli } from './aws-cli';
+import { step, withPrivateFile, type AwsCli } from './aws-cli';
 
 export interface TaskNetwork {
   readonly subnets: string;
@@ -18,45 +18,27 @@ interface DescribedTask {
   readonly containers: readonly { name: string; exitCode?: number; reason?: string }[];
 }
 
+export interface TaskRunOptions {
+  /** Environment overrides per container (passed in a file, so no value shows in a process list). */
+  readonly containerEnvironments?: readonly ContainerEnvironment[];
+  readonly pollSeconds?: number;
+  /** Stop the task (and fail) when it has not stopped by then. */
+  readonly timeoutSeconds?: number;
+}
+
 /** Starts a task in the private subnets and waits until it stopped; returns each container's exit code. */
 export async function runTaskToCompletion(
   cli: AwsCli,
   cluster: string,
   taskDefinition: string,
   network: TaskNetwork,
-  containerEnvironments: readonly ContainerEnvironment[] = [],
-  pollSeconds = 10,
+  options: TaskRunOptions = {},
 ): Promise<Record<string, number | undefined>> {
-  const overrides = {
-    containerOverrides: containerEnvironments.map(({ name, environment }) => ({
-      name,
-      environment: Object.entries(environment).map(([key, value]) => ({ name: key, value })),
-    })),
-  };
-  const started = await cli.json<{ tasks: { taskArn: string }[]; failures: { reason: string }[] }>([
-    'ecs',
-    'run-task',
-    '--cluster',
-    cluster,
-    '--task-definition',
-    taskDefinition,
-    '--launch-type',
-    'FARGATE',
-    '--network-configuration',
-    JSON.stringify({
-      awsvpcConfiguration: {
-        subnets: network.subnets.split(','),
-        securityGroups: [network.securityGroup],
-        assignPublicIp: 'DISABLED',
-      },
-    }),
-    '--overrides',
-    JSON.stringify(overrides),
-  ]);
-  const taskArn = started.tasks[0]?.taskArn;
-  if (!taskArn) throw new Error(`the task did not start: ${started.failures.map((f) => f.reason).join('; ')}`);
+  const taskArn = await startTask(cli, cluster, taskDefinition, network, options.containerEnvironments ?? []);
+  const pollMs = (options.pollSeconds ?? 10) * 1000;
   const startedAt = Date.now();
-  for (let lastStatus = ''; ; await sleep(pollSeconds * 1000)) {
+  const deadline = options.timeoutSeconds === undefined ? Infinity : startedAt + options.timeoutSeconds * 1000;
+  for (let lastStatus = ''; ; await sleep(Math.max(0, Math.min(pollMs, deadline - Date.now())))) {
     const { tasks } = await cli.json<{ tasks: DescribedTask[] }>([
       'ecs',
       'describe-tasks',
@@ -75,7 +57,55 @@ export async function runTaskToCompletion(
       if (task.stoppedReason) step(`  stopped: ${task.stoppedReason}`);
       return Object.fromEntries(task.containers.map((container) => [container.name, container.exitCode]));
     }
+    if (Date.now() >= deadline) return stopOnTimeout(cli, cluster, taskArn, options.timeoutSeconds ?? 0);
   }
+}
+
+async function startTask(
+  cli: AwsCli,
+  cluster: string,
+  taskDefinition: string,
+  network: TaskNetwork,
+  containerEnvironments: readonly ContainerEnvironment[],
+): Promise<string> {
+  const overrides = {
+    containerOverrides: containerEnvironments.map(({ name, environment }) => ({
+      name,
+      environment: Object.entries(environment).map(([key, value]) => ({ name: key, value })),
+    })),
+  };
+  const started = await withPrivateFile(JSON.stringify(overrides), (file) =>
+    cli.json<{ tasks: { taskArn: string }[]; failures: { reason: string }[] }>([
+      'ecs',
+      'run-task',
+      '--cluster',
+      cluster,
+      '--task-definition',
+      taskDefinition,
+      '--launch-type',
+      'FARGATE',
+      '--network-configuration',
+      JSON.stringify({
+        awsvpcConfiguration: {
+          subnets: network.subnets.split(','),
+          securityGroups: [network.securityGroup],
+          assignPublicIp: 'DISABLED',
+        },
+      }),
+      '--overrides',
+      `file://${file}`,
+    ]),
+  );
+  const taskArn = started.tasks[0]?.taskArn;
+  if (!taskArn) throw new Error(`the task did not start: ${started.failures.map((f) => f.reason).join('; ')}`);
+  return taskArn;
+}
+
+async function stopOnTimeout(cli: AwsCli, cluster: string, taskArn: string, seconds: number): Promise<never> {
+  const reason = `timed out after ${seconds} s (npm run aws)`;
+  step(`  task ${taskArn.split('/').pop()}: ${reason}; stopping it`);
+  await cli.text(['ecs', 'stop-task', '--cluster', cluster, '--task', taskArn, '--reason', reason]);
+  throw new Error(`task ${taskArn} ${reason}; it was stopped`);
 }
 
 /** Sets a service's desired count (outside CloudFormation, as autoscaling would). */

@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import { step, type AwsCli } from './aws-cli';
+import { mintToken, readTokenSigner, type TokenSigner } from './auth-keys';
 import { stackOutputs } from './cloudformation';
 import { runTaskToCompletion } from './ecs';
 import { K6_SUITE_DIR, REPOSITORY_ROOT } from './stacks';
@@ -17,14 +18,23 @@ export interface LoadTestStacks {
   readonly services: Record<string, string>;
   readonly network: Record<string, string>;
   readonly loadtest: Record<string, string>;
+  /** Mints the k6 task's admin token; undefined when the gateway runs without auth. */
+  readonly signer: TokenSigner | undefined;
 }
+
+/**
+ * How long a k6 task may run: it is stopped after that, when its token (valid as long) has
+ * expired anyway. Longer than any scenario of the suite and any point of an experiment.
+ */
+export const K6_TASK_TIMEOUT_SECONDS = 6 * 3600;
 
 export async function readLoadTestStacks(cli: AwsCli, environment: string): Promise<LoadTestStacks> {
   const services = await stackOutputs(cli, environment, 'services');
   const network = await stackOutputs(cli, environment, 'network');
   const loadtest = await stackOutputs(cli, environment, 'loadtest');
   const suite = path.join(REPOSITORY_ROOT, K6_SUITE_DIR);
-  return { environment, cluster: services['ClusterName'] ?? '', suite, services, network, loadtest };
+  const signer = await readTokenSigner(cli, environment);
+  return { environment, cluster: services['ClusterName'] ?? '', suite, services, network, loadtest, signer };
 }
 
 export interface K6Run {
@@ -46,6 +56,11 @@ export async function runK6Task(cli: AwsCli, stacks: LoadTestStacks, run: K6Run)
     `run ${run.runId}: k6 scenario "${scenario}"${rates ? ` at ${rates} orders/s` : ''} against ${baseUrl} ` +
       '(an ECS task; this waits until it ends)',
   );
+  // An admin token of its own (k6 sends it on every request), as a container override: never in
+  // a template, a log line or a process list (ecs.ts passes overrides in a private file).
+  const token: Record<string, string> = stacks.signer
+    ? { API_TOKEN: await mintToken(stacks.signer, { role: 'admin', userId: 1, ttlSeconds: K6_TASK_TIMEOUT_SECONDS }) }
+    : {};
   const exitCodes = await runTaskToCompletion(
     cli,
     stacks.cluster,
@@ -54,12 +69,15 @@ export async function runK6Task(cli: AwsCli, stacks: LoadTestStacks, run: K6Run)
       subnets: stacks.network['PrivateSubnetIds'] ?? '',
       securityGroup: stacks.network['LoadTestSecurityGroupId'] ?? '',
     },
-    [
-      { name: 'fetch-scripts', environment: { RUN_ID: run.runId } },
-      { name: 'k6', environment: run.k6Environment },
-      { name: 'upload-results', environment: { RUN_ID: run.runId } },
-    ],
-    15,
+    {
+      containerEnvironments: [
+        { name: 'fetch-scripts', environment: { RUN_ID: run.runId } },
+        { name: 'k6', environment: { ...run.k6Environment, ...token } },
+        { name: 'upload-results', environment: { RUN_ID: run.runId } },
+      ],
+      pollSeconds: 15,
+      timeoutSeconds: K6_TASK_TIMEOUT_SECONDS,
+    },
   );
 
   const local = path.relative(REPOSITORY_ROOT, run.localDir);

@@ -17,6 +17,8 @@ export interface DeployContext {
   readonly imageTag: string;
   /** The IAM bootstrap brokers of the MSK cluster (CloudFormation cannot return them). */
   readonly kafkaBootstrapBrokers: string;
+  /** The secret with the RS256 public key the gateway verifies tokens with (auth-keys.ts). */
+  readonly authVerificationKeySecretArn: string;
 }
 
 export interface StackPlan {
@@ -27,7 +29,18 @@ export interface StackPlan {
   readonly parameters: (context: DeployContext) => Readonly<Record<string, string>>;
   /** Left out by `deploy --no-autoscaling` (fixed instance counts, e.g. for load tests). */
   readonly optional?: boolean;
+  /**
+   * Deployed with its template inline (at most 51,200 bytes): the foundation, which creates the
+   * bucket every other template is uploaded to first (at most 1 MB from S3).
+   */
+  readonly inline?: boolean;
 }
+
+/**
+ * CloudFormation's limits on a template's size: 51,200 bytes in the request, 1 MB from S3 (its
+ * quotas page; read as 1,000,000 bytes, the stricter reading; older API references said 460,800).
+ */
+export const TEMPLATE_SIZE_LIMITS = { inline: 51_200, s3: 1_000_000 } as const;
 
 const environmentOnly = (context: DeployContext) => ({ EnvironmentName: context.environment });
 
@@ -35,8 +48,9 @@ export const STACKS: readonly StackPlan[] = [
   {
     key: 'foundation',
     template: 'foundation.yaml',
-    summary: 'KMS key and ECR repositories',
+    summary: 'KMS key, ECR repositories, templates bucket',
     parameters: environmentOnly,
+    inline: true,
   },
   {
     key: 'network',
@@ -58,6 +72,7 @@ export const STACKS: readonly StackPlan[] = [
       EnvironmentName: context.environment,
       ImageTag: context.imageTag,
       KafkaBootstrapBrokers: context.kafkaBootstrapBrokers,
+      AuthVerificationKeySecretArn: context.authVerificationKeySecretArn,
     }),
   },
   {
@@ -145,32 +160,87 @@ export const DEFAULT_DESIRED_COUNTS = {
   OrderWorkerDesiredCount: 1,
 } as const;
 
-/**
- * The services stack's parameters in the first phase of a deploy: the one-off tasks move to the
- * new images while the services stay on the images they run (`runningImageTag`); on a first
- * deploy (nothing running) the services are created with no task, as there is no schema yet.
- */
-export function servicesJobsPhase(context: DeployContext, runningImageTag: string | undefined): Record<string, string> {
-  const base = { ...findStack('services').parameters(context), JobsImageTag: context.imageTag };
-  if (runningImageTag !== undefined) return { ...base, ImageTag: runningImageTag };
-  const noTasks = Object.fromEntries(Object.keys(DEFAULT_DESIRED_COUNTS).map((key) => [key, '0']));
-  return { ...base, ...noTasks };
+export type DesiredCountParameter = keyof typeof DEFAULT_DESIRED_COUNTS;
+
+/** Which ECS service each count parameter sets (the services' names in services.yaml). */
+export const SERVICE_OF_COUNT: Readonly<Record<DesiredCountParameter, string>> = {
+  GatewayDesiredCount: 'gateway',
+  ProductServiceDesiredCount: 'product-service',
+  OrderServiceDesiredCount: 'order-service',
+  OrderWorkerDesiredCount: 'order-worker',
+};
+
+/** What a deploy finds of the services before it touches them. */
+export interface ServicesState {
+  /**
+   * Some service runs tasks: the environment was rolled out once. False when there is no stack,
+   * and when a first deploy stopped before its rollout (every service still at 0), so a retry
+   * goes the first deploy's way again and ends with the services started.
+   */
+  readonly started: boolean;
+  /** The image tag the services run (the stack's ImageTag), when started. */
+  readonly runningImageTag?: string;
+  /** Each service's desired count now (as autoscaling or an experiment left it), by parameter. */
+  readonly counts: Readonly<Partial<Record<DesiredCountParameter, number>>>;
+}
+
+export const NOT_STARTED: ServicesState = { started: false, counts: {} };
+
+const countParameters = Object.keys(DEFAULT_DESIRED_COUNTS) as DesiredCountParameter[];
+
+/** An ECS service as `describe-services` reports it. */
+export interface DescribedService {
+  readonly serviceName?: string;
+  readonly desiredCount?: number;
+  readonly status?: string;
+}
+
+/** The state of the services from the stack's ImageTag (undefined: no stack) and ECS's description. */
+export function toServicesState(
+  runningImageTag: string | undefined,
+  services: readonly DescribedService[],
+): ServicesState {
+  if (runningImageTag === undefined) return NOT_STARTED;
+  const counts: Partial<Record<DesiredCountParameter, number>> = {};
+  for (const key of countParameters) {
+    const service = services.find((s) => s.serviceName === SERVICE_OF_COUNT[key] && s.status === 'ACTIVE');
+    if (service?.desiredCount !== undefined) counts[key] = service.desiredCount;
+  }
+  const started = Object.values(counts).some((count) => count > 0);
+  return started ? { started, runningImageTag, counts } : NOT_STARTED;
 }
 
 /**
- * The second phase, once the one-off tasks succeeded: the services move to the new images; after
- * a first deploy they also get their instance counts (`requested`, else the defaults). On later
- * deploys the counts are not passed, so CloudFormation leaves what autoscaling set.
+ * The services stack's parameters in the first phase of a deploy: the one-off tasks move to the
+ * new images while started services stay on the images they run, at the counts they run
+ * (`DesiredCounts=keep`: CloudFormation leaves DesiredCount out of its update). Services not
+ * started yet are (re)created with no task, as there may be no schema yet.
+ */
+export function servicesJobsPhase(context: DeployContext, state: ServicesState): Record<string, string> {
+  const base = { ...findStack('services').parameters(context), JobsImageTag: context.imageTag };
+  if (state.started) return { ...base, ImageTag: state.runningImageTag ?? context.imageTag, DesiredCounts: 'keep' };
+  const noTasks = Object.fromEntries(countParameters.map((key) => [key, '0']));
+  return { ...base, DesiredCounts: 'set', ...noTasks };
+}
+
+/**
+ * The second phase, once the one-off tasks succeeded: the services move to the new images.
+ * Not started yet: they get their counts (`requested`, else the defaults). Started: their counts
+ * are kept (`keep`), unless a count is requested (`--param services.GatewayDesiredCount=4`): then
+ * that one is set and every other is set to what it runs now, so none is reset to a parameter.
  */
 export function servicesRolloutPhase(
   context: DeployContext,
-  firstDeploy: boolean,
+  state: ServicesState,
   requested: Readonly<Record<string, string>> = {},
 ): Record<string, string> {
   const base = { ...findStack('services').parameters(context), JobsImageTag: '' };
-  if (!firstDeploy) return base;
-  const counts = Object.entries(DEFAULT_DESIRED_COUNTS).map(([key, value]) => [key, requested[key] ?? String(value)]);
-  return { ...base, ...Object.fromEntries(counts) };
+  const asked = countParameters.filter((key) => requested[key] !== undefined);
+  if (state.started && asked.length === 0) return { ...base, DesiredCounts: 'keep' };
+  const fallback = (key: DesiredCountParameter) =>
+    state.started ? String(state.counts[key] ?? DEFAULT_DESIRED_COUNTS[key]) : String(DEFAULT_DESIRED_COUNTS[key]);
+  const counts = countParameters.map((key) => [key, requested[key] ?? fallback(key)]);
+  return { ...base, DesiredCounts: 'set', ...Object.fromEntries(counts) };
 }
 
 /** The ECS services, as named in the services stack (a scaling experiment sets their counts). */

@@ -1,17 +1,22 @@
 /**
  * `npm run aws -- teardown`: deletes the stacks in the reverse order of the deploy, empties the
- * results bucket first, removes the log groups AWS creates outside the stacks, and says what is
- * left behind (the database's final snapshot, the KMS key's 7-day deletion window).
+ * buckets first, removes the log groups AWS creates outside the stacks and the token keys,
+ * re-keys (or deletes) the database's final snapshot when the environment's KMS key goes, and
+ * lists what is left behind (teardown-leftovers.ts).
  */
+import { deleteAuthKeys } from './auth-keys';
 import { connect, step, type AwsCli } from './aws-cli';
 import { deleteStack, describeStack } from './cloudformation';
 import { STACKS, stackName, type StackKey } from './stacks';
+import { reportLeftovers, secureFinalSnapshots } from './teardown-leftovers';
 
 export interface TeardownOptions {
   readonly environment: string;
   readonly region?: string;
   /** Only these stacks (e.g. `scaling` before a load test); all of them when empty. */
   readonly only: readonly StackKey[];
+  /** Delete the database's final snapshot instead of re-encrypting it with the AWS-managed RDS key. */
+  readonly deleteSnapshot: boolean;
 }
 
 export async function teardown(options: TeardownOptions): Promise<void> {
@@ -25,32 +30,45 @@ export async function teardown(options: TeardownOptions): Promise<void> {
     `tearing down ${keys.map((key) => stackName(environment, key)).join(', ')} in account ${account}, region ${cli.region}`,
   );
 
-  for (const key of keys) {
-    if (key === 'loadtest') await emptyResultsBucket(cli, environment);
-    if (key === 'data') await explainDeletionProtection(cli, environment);
-    await deleteStack(cli, environment, key);
-    if (key === 'services') await deleteLogGroup(cli, `/aws/ecs/containerinsights/${environment}/performance`);
-    if (key === 'data') {
-      for (const log of ['error', 'slowquery'])
-        await deleteLogGroup(cli, `/aws/rds/instance/${environment}-mysql/${log}`);
-      step(
-        `the database's final snapshot is kept (it costs storage): list it with ` +
-          `\`aws rds describe-db-snapshots --db-instance-identifier ${environment}-mysql --region ${cli.region}\`, ` +
-          'delete it with `aws rds delete-db-snapshot --db-snapshot-identifier <id>`',
-      );
-    }
-  }
-  if (keys.includes('foundation')) {
-    step('the KMS key is scheduled for deletion in 7 days (AWS never deletes a key at once)');
-  }
+  const keyArn = await outputOf(cli, environment, 'foundation', 'PlatformKeyArn');
+  const keyGoes = keys.includes('foundation');
+  for (const key of keys) await deleteOne(cli, environment, key, { keyArn, keyGoes, ...options });
+  if (keyGoes) await deleteAuthKeys(cli, environment);
+  await reportLeftovers(cli, environment, keyGoes ? keyArn : undefined);
   step('teardown done');
 }
 
-async function emptyResultsBucket(cli: AwsCli, environment: string): Promise<void> {
-  const stack = await describeStack(cli, stackName(environment, 'loadtest'));
-  const bucket = stack?.Outputs?.find((output) => output.OutputKey === 'ResultsBucketName')?.OutputValue;
+async function deleteOne(
+  cli: AwsCli,
+  environment: string,
+  key: StackKey,
+  context: { keyArn: string | undefined; keyGoes: boolean; deleteSnapshot: boolean },
+): Promise<void> {
+  if (key === 'loadtest') await emptyBucket(cli, environment, 'loadtest', 'ResultsBucketName');
+  if (key === 'foundation') await emptyBucket(cli, environment, 'foundation', 'TemplatesBucketName');
+  if (key === 'data') await explainDeletionProtection(cli, environment);
+  await deleteStack(cli, environment, key);
+  if (key === 'services') await deleteLogGroup(cli, `/aws/ecs/containerinsights/${environment}/performance`);
+  if (key === 'data') {
+    for (const log of ['error', 'slowquery'])
+      await deleteLogGroup(cli, `/aws/rds/instance/${environment}-mysql/${log}`);
+    if (context.keyArn && (context.keyGoes || context.deleteSnapshot)) {
+      await secureFinalSnapshots(cli, environment, context.keyArn, context.deleteSnapshot);
+    }
+  }
+}
+
+async function outputOf(cli: AwsCli, environment: string, key: StackKey, output: string) {
+  const stack = await describeStack(cli, stackName(environment, key));
+  return stack?.Outputs?.find((candidate) => candidate.OutputKey === output)?.OutputValue;
+}
+
+async function emptyBucket(cli: AwsCli, environment: string, key: StackKey, output: string): Promise<void> {
+  const bucket = await outputOf(cli, environment, key, output);
   if (!bucket) return;
-  step(`emptying s3://${bucket} (results were copied to performance-tests/results/aws/ by each load test)`);
+  step(
+    `emptying s3://${bucket} (${output === 'ResultsBucketName' ? 'load-test results, copied to performance-tests/results/aws/ by each run' : 'uploaded templates'})`,
+  );
   await cli.text(['s3', 'rm', '--recursive', '--only-show-errors', `s3://${bucket}`]);
 }
 

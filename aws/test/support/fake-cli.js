@@ -4,16 +4,24 @@
  * aws/test/deploy-tool.test.ts: each call is appended to $FAKE_CLI_LOG as one JSON line, and
  * answered from $FAKE_CLI_STATE (stack outputs by stack name, which stacks exist). No network.
  * `aws s3 cp s3://… <dir>` copies recorded results: the folder of the first `state.results` entry
- * whose `match` (a regular expression) the S3 source matches.
+ * whose `match` (a regular expression) the S3 source matches. An argument `file://<path>` (the
+ * tool's private files: task overrides, secret values) is logged and read as the file's content.
+ * Optional state: `stackStatus` and `stackEvents` by stack name, `services` (ECS describe-services),
+ * `taskRunsForever`, `secrets` (name → { ARN, SecretString }), `snapshots` (RDS), `leftSecrets`.
  *
  * Usage (through the wrappers the test writes): fake-cli.js PROGRAM ARGS...
  */
 'use strict';
-const { appendFileSync, cpSync, readFileSync, writeFileSync } = require('node:fs');
+const { appendFileSync, cpSync, existsSync, readFileSync, writeFileSync } = require('node:fs');
 
-const [program, ...args] = process.argv.slice(2);
 const statePath = process.env.FAKE_CLI_STATE;
 const state = JSON.parse(readFileSync(statePath, 'utf8'));
+const given = process.argv.slice(2);
+/** The options whose value came in a file (`state.fileOptions`, for the tests). */
+const fileOptions = given.filter((arg, index) => given[index + 1]?.startsWith('file://'));
+const [program, ...args] = given.map((arg) =>
+  arg.startsWith('file://') && existsSync(arg.slice(7)) ? readFileSync(arg.slice(7), 'utf8') : arg,
+);
 appendFileSync(process.env.FAKE_CLI_LOG, `${JSON.stringify([program, ...args])}\n`);
 
 const option = (name) => args[args.indexOf(name) + 1];
@@ -26,6 +34,10 @@ const fail = (message, code = 255) => {
   process.exit(code);
 };
 const save = () => writeFileSync(statePath, JSON.stringify(state));
+if (fileOptions.length > 0) {
+  state.fileOptions = [...new Set([...(state.fileOptions ?? []), ...fileOptions])];
+  save();
+}
 
 if (program === 'git') {
   if (args[0] === 'rev-parse') answer('abcdef123456\n');
@@ -58,9 +70,13 @@ switch (command) {
       ParameterKey,
       ParameterValue,
     }));
-    answer({ Stacks: [{ StackStatus: 'CREATE_COMPLETE', Outputs: outputs, Parameters: parameters }] });
+    const status = state.stackStatus?.[name] ?? 'CREATE_COMPLETE';
+    answer({ Stacks: [{ StackStatus: status, Outputs: outputs, Parameters: parameters }] });
     break;
   }
+  case 'cloudformation describe-stack-events':
+    answer({ StackEvents: state.stackEvents?.[option('--stack-name')] ?? [] });
+    break;
   case 'cloudformation deploy': {
     const name = option('--stack-name');
     const overrides = args.slice(args.indexOf('--parameter-overrides') + 1).filter((arg) => /^\w+=/.test(arg));
@@ -71,14 +87,77 @@ switch (command) {
       ),
     };
     if (!state.deployed.includes(name)) state.deployed.push(name);
+    if (state.stackStatus) delete state.stackStatus[name];
     save();
     answer('');
     break;
   }
   case 'cloudformation delete-stack':
     state.deployed = state.deployed.filter((name) => name !== option('--stack-name'));
+    state.parameters[option('--stack-name')] = {};
     save();
     answer('');
+    break;
+  case 'ecs describe-services':
+    answer({ services: state.services ?? [], failures: [] });
+    break;
+  case 'ecs stop-task':
+  case 'rds wait':
+    answer('');
+    break;
+  case 'secretsmanager describe-secret': {
+    const secret = (state.secrets ?? {})[option('--secret-id')];
+    if (!secret)
+      fail("An error occurred (ResourceNotFoundException): Secrets Manager can't find the specified secret.");
+    answer({ ARN: secret.ARN, Name: option('--secret-id') });
+    break;
+  }
+  case 'secretsmanager get-secret-value': {
+    const secret = (state.secrets ?? {})[option('--secret-id')];
+    if (!secret)
+      fail("An error occurred (ResourceNotFoundException): Secrets Manager can't find the specified secret.");
+    answer({ ARN: secret.ARN, SecretString: secret.SecretString });
+    break;
+  }
+  case 'secretsmanager create-secret': {
+    const name = option('--name');
+    const ARN = `arn:aws:secretsmanager:eu-west-1:123456789012:secret:${name}-AbCdEf`;
+    state.secrets = { ...state.secrets, [name]: { ARN, SecretString: option('--secret-string') } };
+    save();
+    answer({ ARN, Name: name });
+    break;
+  }
+  case 'secretsmanager delete-secret':
+    if (!(state.secrets ?? {})[option('--secret-id')]) fail('An error occurred (ResourceNotFoundException)');
+    delete state.secrets[option('--secret-id')];
+    save();
+    answer('');
+    break;
+  case 'secretsmanager list-secrets':
+    answer({ SecretList: state.leftSecrets ?? [] });
+    break;
+  case 'rds describe-db-snapshots':
+    answer({ DBSnapshots: state.snapshots ?? [] });
+    break;
+  case 'rds copy-db-snapshot':
+    state.snapshots.push({
+      DBSnapshotIdentifier: option('--target-db-snapshot-identifier'),
+      KmsKeyId: option('--kms-key-id'),
+      Status: 'available',
+    });
+    save();
+    answer('');
+    break;
+  case 'rds delete-db-snapshot':
+    state.snapshots = state.snapshots.filter((s) => s.DBSnapshotIdentifier !== option('--db-snapshot-identifier'));
+    save();
+    answer('');
+    break;
+  case 'kms describe-key':
+    answer({ KeyMetadata: { KeyState: 'PendingDeletion', DeletionDate: '2026-12-07T12:00:00Z' } });
+    break;
+  case 'logs describe-log-groups':
+    answer({ logGroups: [] });
     break;
   case 'cloudformation wait':
   case 'ecs wait':
@@ -107,6 +186,7 @@ switch (command) {
     answer({ tasks: [{ taskArn: 'arn:aws:ecs:eu-west-1:123456789012:task/ecom/0123abcd' }], failures: [] });
     break;
   case 'ecs describe-tasks':
+    if (state.taskRunsForever) answer({ tasks: [{ lastStatus: 'RUNNING', containers: [] }] });
     answer({
       tasks: [
         {

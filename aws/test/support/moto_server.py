@@ -9,6 +9,10 @@ exports of the secret ARNs (which the services stack imports) have no value, so 
 data stack could be rehearsed. The model below maps the template's properties onto moto's own
 Secrets Manager backend: the secret really exists afterwards, with a generated password, and its
 ARN is what Ref returns, as in AWS. Every other type moto lacks stays skipped (listed in the test).
+
+moto 5.2.5 also hands an RDS instance its parameter group (`DBParameterGroupName: !Ref ...`) as
+moto's object rather than its name, and then fails on it; the instance's model below gets the
+name, as CloudFormation's Ref of an AWS::RDS::DBParameterGroup returns.
 """
 
 import json
@@ -17,6 +21,7 @@ from typing import Any
 
 from moto.cloudformation import parsing
 from moto.core.common_models import CloudFormationModel
+from moto.rds.models import DBInstance, DBParameterGroup
 from moto.secretsmanager.models import secretsmanager_backends
 
 
@@ -100,6 +105,19 @@ class CloudFormationSecret(CloudFormationModel):
             force_delete_without_recovery=True,
         )
 
+
+_create_db_instance = DBInstance.create_from_cloudformation_json.__func__  # type: ignore[attr-defined]
+
+
+def _create_db_instance_with_group_name(cls: Any, resource_name: str, cloudformation_json: Any, *args: Any, **kwargs: Any) -> Any:
+    properties = cloudformation_json.get("Properties", {})
+    group = properties.get("DBParameterGroupName")
+    if isinstance(group, DBParameterGroup):
+        properties["DBParameterGroupName"] = group.name
+    return _create_db_instance(cls, resource_name, cloudformation_json, *args, **kwargs)
+
+
+DBInstance.create_from_cloudformation_json = classmethod(_create_db_instance_with_group_name)  # type: ignore[method-assign]
 
 # moto caches its list of models on first use; this process has not used it yet.
 parsing.get_model_list.cache_clear()

@@ -10,6 +10,7 @@ import { evaluate } from './templates';
 const ORDER_PROCESS = [
   'MYSQL_HOST',
   'MYSQL_PORT',
+  'MYSQL_TLS',
   'ORDER_DB_NAME',
   'ORDER_DB_USER',
   'ORDER_DB_PASSWORD',
@@ -21,11 +22,21 @@ const ORDER_PROCESS = [
 
 /** The variables each process needs in AWS: their defaults point at this machine or are local-only. */
 export const REQUIRED_IN_AWS = {
-  gateway: ['GATEWAY_PORT', 'PRODUCT_SERVICE_URLS', 'ORDER_SERVICE_URLS', 'TRUST_PROXY_HOPS'],
+  gateway: [
+    'GATEWAY_PORT',
+    'PRODUCT_SERVICE_URLS',
+    'ORDER_SERVICE_URLS',
+    'TRUST_PROXY_HOPS',
+    'AUTH_ENABLED',
+    'AUTH_RS256_PUBLIC_KEY',
+    'AUTH_ISSUER',
+    'AUTH_AUDIENCE',
+  ],
   'product-service': [
     'PRODUCT_SERVICE_PORT',
     'MYSQL_HOST',
     'MYSQL_PORT',
+    'MYSQL_TLS',
     'PRODUCT_DB_NAME',
     'PRODUCT_DB_USER',
     'PRODUCT_DB_PASSWORD',

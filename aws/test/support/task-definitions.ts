@@ -16,6 +16,19 @@ export const SAMPLE = {
   databaseHost: 'ecom-mysql.c9akciq32.eu-west-1.rds.amazonaws.com',
   secretUser: 'sample_user',
   secretPassword: 'Sample0Password0From0Secrets0Mgr',
+  /** The token verification key's secret (a PEM the deploy tool generates; this one is a sample). */
+  verificationKeySecretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:ecom/auth/verification-key-AbCdEf',
+  publicKeyPem: [
+    '-----BEGIN PUBLIC KEY-----',
+    'MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAnfD0V1LZ7khEIKyCGjxb',
+    'sNK12ployIJoaocb4mSlrIpzhxuP1SkS0m8gnx8UDmHJpjmnrBS02RxsRY83MAXw',
+    'nRh1tdfEbQc76FBTVwSxO2yCtoWiqYDehZyKu5nxfXmXbRbbO0KjasJzXLY08f8f',
+    'wM5b24Hyqa3dViS8Nv+UxnQ1kXWAPA8BanQKf/nDwkR+kIKWwnUoOmoJgpYIhB54',
+    'ZzOygtmLZLV4R88H29WVvhQaDjJighGJRDfOZdwnB16gi7qn48Eyb62d4QqLe2P/',
+    'bLp2PlnakiGXNtY1/B0Sr84w1NgAh9joezvHYS8i9Zh+CCYCJlMXxydw2qB8ANjj',
+    '1wIDAQAB',
+    '-----END PUBLIC KEY-----',
+  ].join('\n'),
 } as const;
 
 /** Other stacks' exports as samples: `sample-<export>` unless a value of the right shape matters. */
@@ -33,6 +46,7 @@ export function scopeOf(key: StackKey, parameters: Record<string, string> = {}):
     EnvironmentName: SAMPLE.environment,
     ImageTag: SAMPLE.imageTag,
     KafkaBootstrapBrokers: SAMPLE.brokers,
+    AuthVerificationKeySecretArn: SAMPLE.verificationKeySecretArn,
   };
   return { template: templateOf(key), parameters: { ...base, ...parameters }, imports };
 }
@@ -57,11 +71,7 @@ export function containersOf(key: StackKey, parameters: Record<string, string> =
         const variables = (evaluated['Environment'] ?? []) as { Name: string; Value: string }[];
         const secrets = (evaluated['Secrets'] ?? []) as { Name: string; ValueFrom: string }[];
         const environment = Object.fromEntries(variables.map((variable) => [variable.Name, String(variable.Value)]));
-        for (const secret of secrets) {
-          environment[secret.Name] = secret.ValueFrom.endsWith(':password::')
-            ? SAMPLE.secretPassword
-            : SAMPLE.secretUser;
-        }
+        for (const secret of secrets) environment[secret.Name] = sampleSecret(secret.ValueFrom);
         return {
           taskDefinition: logicalId,
           name: String(evaluated['Name']),
@@ -74,6 +84,12 @@ export function containersOf(key: StackKey, parameters: Record<string, string> =
     );
 }
 
+/** What ECS would inject for a secret reference: a password, a user, or the verification key. */
+function sampleSecret(valueFrom: string): string {
+  if (valueFrom === SAMPLE.verificationKeySecretArn) return SAMPLE.publicKeyPem;
+  return valueFrom.endsWith(':password::') ? SAMPLE.secretPassword : SAMPLE.secretUser;
+}
+
 export function containerNamed(key: StackKey, name: string, parameters: Record<string, string> = {}): Container {
   const container = containersOf(key, parameters).find((candidate) => candidate.name === name);
   if (!container) throw new Error(`no container ${name} in the ${key} stack`);
@@ -82,12 +98,21 @@ export function containerNamed(key: StackKey, name: string, parameters: Record<s
 
 /**
  * The variables a service's config reads: the keys of its zod schema in src/config.ts, including
- * the kit's kafkaEnv and mysqlEnv pieces it spreads in.
+ * the kit's kafkaEnv and mysqlEnv pieces it spreads in, and the schemas it spreads in from its own
+ * files (`...authSchema` from './auth-config').
  */
 export function variablesReadBy(configFile: string): Set<string> {
   const source = readFileSync(path.join(REPOSITORY_ROOT, configFile), 'utf8');
   const schema = source.slice(source.indexOf('z.object({'), source.indexOf('});'));
   const names = new Set([...schema.matchAll(/^\s{2}([A-Z][A-Z0-9_]+):/gm)].map((match) => match[1] ?? ''));
+  for (const [, spread] of schema.matchAll(/^\s{2}\.\.\.(\w+),/gm)) {
+    const from = new RegExp(`import \\{[^}]*\\b${spread}\\b[^}]*\\} from '(\\./[\\w.-]+)'`).exec(source)?.[1];
+    if (!from) continue;
+    const file = readFileSync(path.join(REPOSITORY_ROOT, path.dirname(configFile), `${from}.ts`), 'utf8');
+    const start = file.indexOf(`export const ${spread} = {`);
+    const block = file.slice(start, file.indexOf('\n};', start));
+    for (const [, name] of block.matchAll(/^\s{2}([A-Z][A-Z0-9_]+):/gm)) names.add(name ?? '');
+  }
   if (schema.includes('...env.kafkaEnv')) for (const name of Object.keys(env.kafkaEnv)) names.add(name);
   for (const [, prefix] of schema.matchAll(/\.\.\.env\.mysqlEnv\('([A-Z_]+)'/g)) {
     for (const name of Object.keys(env.mysqlEnv(prefix ?? '', { database: 'd', user: 'u', password: 'p' })))

@@ -18,6 +18,7 @@ export interface Resource {
 }
 export interface Template {
   readonly Parameters?: Record<string, { Type: string; Default?: string | number }>;
+  readonly Rules?: Record<string, { RuleCondition?: Node; Assertions: { Assert: Node; AssertDescription?: string }[] }>;
   readonly Conditions?: Record<string, Node>;
   readonly Resources: Record<string, Resource>;
   readonly Outputs?: Record<string, { Value: Node; Condition?: string; Export?: { Name: Node } }>;
@@ -97,7 +98,8 @@ function parameterValue(name: string, scope: Scope): string {
   throw new Error(`parameter ${name} has no value and no default`);
 }
 
-function reference(name: string, scope: Scope): string {
+function reference(name: string, scope: Scope): string | undefined {
+  if (name === 'AWS::NoValue') return undefined; // the property is left out (see evaluate)
   if (name in PSEUDO) return PSEUDO[name] ?? '';
   if (scope.template.Parameters?.[name]) return parameterValue(name, scope);
   if (scope.template.Resources[name]) return `sample-${name}`;
@@ -151,7 +153,9 @@ export function evaluate(node: Node, scope: Scope): unknown {
         return args.some((item) => evaluate(item, scope));
     }
   }
-  return Object.fromEntries(entries.map(([name, item]) => [name, evaluate(item, scope)]));
+  return Object.fromEntries(
+    entries.map(([name, item]) => [name, evaluate(item, scope)]).filter(([, value]) => value !== undefined),
+  );
 }
 
 function substitute(value: Node, scope: Scope): string {
@@ -159,6 +163,6 @@ function substitute(value: Node, scope: Scope): string {
   return text.replace(/\$\{([^}!][^}]*)\}/g, (_match, name: string) => {
     if (name in variables) return String(evaluate(variables[name], scope));
     if (name.includes('.')) return `sample-${name}`;
-    return reference(name, scope);
+    return reference(name, scope) ?? '';
   });
 }

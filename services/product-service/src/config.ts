@@ -53,6 +53,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env) {
     database: Object.freeze({
       host: raw.MYSQL_HOST,
       port: raw.MYSQL_PORT,
+      tls: raw.MYSQL_TLS,
       database: raw.PRODUCT_DB_NAME,
       user: raw.PRODUCT_DB_USER,
       password: raw.PRODUCT_DB_PASSWORD,

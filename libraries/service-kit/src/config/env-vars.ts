@@ -71,11 +71,18 @@ export const retentionEnv = {
   OUTBOX_RETENTION_S: positiveInt(86_400),
 };
 
+/**
+ * `MYSQL_TLS`: `off` (plain TCP, the local server) or `rds` (TLS verified against the Amazon RDS
+ * certificate authorities; the ECS task definitions set it). See db/database-tls.ts.
+ */
+export const mysqlTls = z.enum(['off', 'rds']).default('off');
+
 /** The variables every service that owns a MySQL database reads; `prefix` is e.g. `PRODUCT_DB`. */
 export function mysqlEnv<P extends string>(prefix: P, defaults: { database: string; user: string; password: string }) {
   return {
     MYSQL_HOST: z.string().default('127.0.0.1'),
     MYSQL_PORT: port(3306),
+    MYSQL_TLS: mysqlTls,
     [`${prefix}_NAME`]: z.string().min(1).default(defaults.database),
     [`${prefix}_USER`]: z.string().min(1).default(defaults.user),
     [`${prefix}_PASSWORD`]: z.string().default(defaults.password),
@@ -83,6 +90,7 @@ export function mysqlEnv<P extends string>(prefix: P, defaults: { database: stri
   } as {
     MYSQL_HOST: z.ZodDefault<z.ZodString>;
     MYSQL_PORT: ReturnType<typeof port>;
+    MYSQL_TLS: typeof mysqlTls;
   } & Record<`${P}_NAME` | `${P}_USER` | `${P}_PASSWORD`, z.ZodDefault<z.ZodString>> &
     Record<`${P}_POOL_MAX`, ReturnType<typeof positiveInt>>;
 }

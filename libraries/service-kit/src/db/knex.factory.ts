@@ -1,5 +1,6 @@
 import knex, { type Knex } from 'knex';
 import type { Logger } from 'pino';
+import { databaseTlsOptions, type DatabaseTls } from './database-tls';
 export { isDatabaseUnavailable } from './database-errors';
 
 export interface DatabaseSettings {
@@ -9,13 +10,15 @@ export interface DatabaseSettings {
   readonly password: string;
   readonly database: string;
   readonly poolMax: number;
+  /** TLS to the server (`MYSQL_TLS`): off unless given; `rds` verifies the server against the RDS CAs. */
+  readonly tls?: DatabaseTls;
   /** Where knex's own warnings go (pool acquire errors, deprecations); dropped when absent. */
   readonly logger?: Logger;
 }
 
 /**
  * A knex instance over mysql2. DECIMAL columns come back as strings (exact money, never a binary
- * float), timestamps are UTC, and both connecting and waiting for a pooled connection are bounded
+ * float), timestamps are UTC, TLS is used when `tls` says so (database-tls.ts), and both connecting and waiting for a pooled connection are bounded
  * so a dead database is reported within seconds instead of hanging a request.
  */
 export function createDatabase(settings: DatabaseSettings): Knex {
@@ -33,6 +36,7 @@ export function createDatabase(settings: DatabaseSettings): Knex {
       supportBigNumbers: true,
       bigNumberStrings: false,
       connectTimeout: 3_000,
+      ssl: databaseTlsOptions(settings.tls),
       // For runStatementBatch (one round trip for several writes). Every statement is built by
       // knex with bound values, never from concatenated input, so this widens no injection path.
       multipleStatements: true,
