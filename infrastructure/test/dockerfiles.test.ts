@@ -1,6 +1,6 @@
 /**
  * The three Dockerfiles, without a Docker engine: hadolint (from PyPI, see
- * infrastructure/python/), and the points the images promise — multi-stage, pinned Node >= 20.19,
+ * infrastructure/python/), and the points the images promise — multi-stage, a pinned Node LTS release,
  * pnpm with the lockfile, production dependencies only, non-root, HEALTHCHECK, Node as PID 1 — and
  * that whatever they copy from the build context is really there and not excluded by .dockerignore.
  */
@@ -66,7 +66,7 @@ function contextFilesUsedByRun(dockerfile: Dockerfile): string[] {
 }
 
 function nodeVersionOf(image: string): [number, number, number] | undefined {
-  const match = /^node:(\d+)\.(\d+)\.(\d+)-bookworm-slim$/.exec(image);
+  const match = /^node:(\d+)\.(\d+)\.(\d+)-bookworm-slim(?:@sha256:[0-9a-f]{64})?$/.exec(image);
   return match ? [Number(match[1]), Number(match[2]), Number(match[3])] : undefined;
 }
 
@@ -95,17 +95,26 @@ describe('Dockerfiles', () => {
     ).rejects.toMatchObject({ stdout: expect.stringContaining('DL3007') });
   }, 60_000);
 
-  it('when the images are built, then every stage starts from the same pinned Node 20 >= 20.19 bookworm-slim', () => {
+  it('when the images are built, then every stage starts from the same pinned Node 26 (LTS) bookworm-slim', () => {
     const bases = IMAGES.flatMap(({ dockerfile }) => readDockerfile(dockerfile).stages.map((stage) => stage.from));
     const version = nodeVersionOf(bases[0]!);
 
     expect(new Set(bases).size).toBe(1);
     expect(version).toBeDefined();
-    const [major, minor] = version!;
-    expect(major).toBe(20);
-    expect(minor).toBeGreaterThanOrEqual(19);
-    // The version the project declares it supports (package.json engines) includes this one.
-    expect(JSON.parse(readRepoFile('package.json')).engines.node).toMatch(/>=20\.\d+ <21/);
+    expect(version![0]).toBe(26);
+    // What package.json engines declares: the gateway's floor (20.19 / 22.12, require(esm)) and no
+    // ceiling above it, so the images' line is included.
+    expect(JSON.parse(readRepoFile('package.json')).engines.node).toBe('>=20.19 <21 || >=22.12');
+  });
+
+  it('when pnpm is enabled on Node 26 (which ships no corepack), then corepack comes from npm at a pinned version', () => {
+    for (const { dockerfile } of IMAGES) {
+      const runs = instructionsOf(readDockerfile(dockerfile).stages[0]!, 'RUN').map(({ args }) => args);
+
+      expect(runs.find((args) => /corepack enable pnpm/.test(args))).toMatch(
+        /^npm install --global corepack@\d+\.\d+\.\d+ && corepack enable pnpm/,
+      );
+    }
   });
 
   describe.each(IMAGES)('$dockerfile', ({ dockerfile: path, dir, port }) => {
