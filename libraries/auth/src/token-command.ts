@@ -3,12 +3,13 @@
  * gateway image (`node libraries/auth/dist/token.cli.js`, which Docker Compose runs):
  * - `[--role customer|admin] [--user <id>] [--ttl <s>] [--env-file <path>] [--out <path>]`: a
  *   token signed with AUTH_HS256_SECRET, read from the env file when one is named, else from the
- *   environment, else from the caller's fallback; alone on stdout, or in the `--out` file (0644);
- * - `init-env-file <path>`: writes `AUTH_HS256_SECRET=<new secret>` into the file (0600) unless it
+ *   environment, else from the caller's fallback; alone on stdout, or in the `--out` file (0644,
+ *   for a reader of another user id, as Compose's k6 is);
+ * - `init-env-file <path>`: adds `AUTH_HS256_SECRET=<new secret>` to the file (made 0600) unless it
  *   already holds one, so a Compose volume keeps one secret across restarts.
  * AUTH_ISSUER and AUTH_AUDIENCE, when set in the same place as the secret, are the token's.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs, parseEnv } from 'node:util';
 import { ROLES, type Role } from './roles';
 import { signToken } from './sign-token';
@@ -17,10 +18,11 @@ import { generateSigningSecret } from './signing-keys';
 export const TOKEN_USAGE = `usage: npm run -s token -- [--role customer|admin] [--user <id>] [--ttl <seconds>] [--env-file <path>] [--out <path>]
        node libraries/auth/dist/token.cli.js init-env-file <path>
   --role      customer (default) or admin
-  --user      the user id the token names (the token's subject); default 1
+  --user      the user id the token names (the token's subject); a customer needs it, an admin is 1 by default
   --ttl       seconds until it expires; default 3600
   --env-file  read AUTH_HS256_SECRET (and AUTH_ISSUER, AUTH_AUDIENCE) from this file
-  --out       write the token into this file instead of stdout
+  --out       write the token into this file instead of stdout (mode 0644: Compose's k6 runs as
+              another user; the file is as sensitive as the token, which expires after --ttl)
 The token is signed with AUTH_HS256_SECRET (from --env-file, else the environment); npm run token
 falls back to the development secret of npm start (.data/auth/dev-secret).`;
 
@@ -45,6 +47,8 @@ export function parseTokenArguments(argv: readonly string[]): TokenArguments {
   if (values.role === undefined && values.user === undefined) throw new UsageError('say --role or --user');
   const role = values.role ?? 'customer';
   if (!(ROLES as readonly string[]).includes(role)) throw new UsageError(`--role must be ${ROLES.join(' or ')}`);
+  // A customer acts for one user, so the token must say which; an admin acts for any (its own id: 1).
+  if (role === 'customer' && values.user === undefined) throw new UsageError('a customer needs --user <id>');
   return {
     role: role as Role,
     userId: positiveInteger('--user', values.user ?? '1'),
@@ -69,11 +73,16 @@ export async function tokenFor(
   return signToken({ key: { algorithm: 'HS256', secret }, role, userId, ttlSeconds, issuer, audience });
 }
 
-/** Writes a new secret into `file` unless it holds one already; true when it wrote. */
+/**
+ * Adds a new secret to `file` unless it holds one already (other lines are kept); true when it
+ * wrote. The file is made readable by its owner only, whatever its mode was.
+ */
 export function initEnvFile(file: string): boolean {
-  const existing = readIfPresent(file);
-  if (existing !== undefined && parseEnv(existing)['AUTH_HS256_SECRET']) return false;
-  writeFileSync(file, `AUTH_HS256_SECRET=${generateSigningSecret()}\n`, { mode: 0o600 });
+  const existing = readIfPresent(file) ?? '';
+  if (parseEnv(existing)['AUTH_HS256_SECRET']) return false;
+  const before = existing === '' || existing.endsWith('\n') ? existing : `${existing}\n`;
+  writeFileSync(file, `${before}AUTH_HS256_SECRET=${generateSigningSecret()}\n`, { mode: 0o600 });
+  chmodSync(file, 0o600);
   return true;
 }
 

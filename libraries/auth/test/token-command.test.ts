@@ -1,5 +1,5 @@
 /** The token command (npm run token, and the gateway image's token.cli.js that Compose runs). */
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
@@ -52,6 +52,7 @@ describe('the token command', () => {
     [['--user', 'x']],
     [['--ttl', '1.5', '--user', '1']],
     [['--who']],
+    [['--role', 'customer']],
   ])('when called with %p, then it is a usage error', (argv) => {
     expect(() => parseTokenArguments(argv)).toThrow(UsageError);
   });
@@ -99,15 +100,18 @@ describe('the token command', () => {
     });
   });
 
-  it('when the env file exists without a secret, then init-env-file writes one; an env file without one cannot sign', async () => {
+  it('when the env file exists without a secret, then it cannot sign, and init-env-file adds one, keeps the other lines and makes the file 0600', async () => {
     const envFile = path.join(scratch(), 'auth.env');
     writeFileSync(envFile, 'OTHER=1\n');
     await expect(tokenFor(['--role', 'admin', '--env-file', envFile], {}, () => 'fallback')).rejects.toThrow(
       `no AUTH_HS256_SECRET in ${envFile}`,
     );
 
+    chmodSync(envFile, 0o644);
+
     expect(initEnvFile(envFile)).toBe(true);
-    expect(readFileSync(envFile, 'utf8')).toMatch(/^AUTH_HS256_SECRET=[\w-]{43}\n$/);
+    expect(readFileSync(envFile, 'utf8')).toMatch(/^OTHER=1\nAUTH_HS256_SECRET=[\w-]{43}\n$/);
+    expect(statSync(envFile).mode & 0o777).toBe(0o600);
   });
 
   it('when the command succeeds or fails, then stdout gets the token alone and stderr the problem with the usage', async () => {

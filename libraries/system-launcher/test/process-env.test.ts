@@ -74,3 +74,29 @@ describe('buildProcessEnvs and readSystemSettings', () => {
     },
   );
 });
+
+describe('where npm start listens', () => {
+  const npmStart: SystemPlan = {
+    ports: { 'product-service': 8081, 'order-service': 8082, 'order-worker': 8083, gateway: 8080 },
+    servicesHost: '127.0.0.1',
+    auth: { mode: 'hs256', secret: 's'.repeat(43) },
+  };
+
+  it('when npm start is planned, then the services listen on 127.0.0.1 and the gateway where its own setting says', () => {
+    const envs = buildProcessEnvs(npmStart);
+
+    expect(envs['product-service']!['PRODUCT_SERVICE_HOST']).toBe('127.0.0.1');
+    expect(envs['order-service']!['ORDER_SERVICE_HOST']).toBe('127.0.0.1');
+    expect(envs['order-worker']!['ORDER_SERVICE_HOST']).toBe('127.0.0.1');
+    expect(envs.gateway!['GATEWAY_HOST']).toBe(process.env['GATEWAY_HOST']);
+  });
+
+  it('when the environment names a service host, then npm start keeps it', () => {
+    process.env['ORDER_SERVICE_HOST'] = '0.0.0.0';
+    try {
+      expect(buildProcessEnvs(npmStart)['order-service']!['ORDER_SERVICE_HOST']).toBe('0.0.0.0');
+    } finally {
+      delete process.env['ORDER_SERVICE_HOST'];
+    }
+  });
+});

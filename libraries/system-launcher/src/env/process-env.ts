@@ -43,6 +43,12 @@ export interface SystemPlan {
   readonly copy?: CopyNames;
   /** Where the processes listen (copies: 127.0.0.1); default: the services' own. */
   readonly bindHost?: string;
+  /**
+   * Where the product and order services listen when `bindHost` is unset (npm start: 127.0.0.1,
+   * unless PRODUCT_SERVICE_HOST / ORDER_SERVICE_HOST say otherwise): only the gateway is public, and
+   * the order service trusts a request without identity headers as coming from inside.
+   */
+  readonly servicesHost?: string;
   readonly brokers?: readonly string[];
   readonly mysql?: MysqlAddress;
   readonly logLevel?: string;
@@ -63,6 +69,10 @@ const copyTopic = (plan: SystemPlan, topic: TopicSpec) => plan.copy && prefixedT
  * Where a process finds another: `npm start` keeps an address the caller set (another instance,
  * replicas behind the gateway); a copy always uses its own processes.
  */
+function servicesHost(plan: SystemPlan, variable: string): string | undefined {
+  return plan.bindHost ?? (process.env[variable] ? undefined : plan.servicesHost);
+}
+
 function serviceUrls(plan: SystemPlan, variable: string, port: number): readonly string[] | undefined {
   return !plan.copy && process.env[variable] ? undefined : [localUrl(port)];
 }
@@ -83,7 +93,7 @@ function productServiceValues(plan: SystemPlan): ProcessEnvValues<'product-servi
   return {
     ...infrastructureValues(plan),
     PRODUCT_SERVICE_PORT: plan.ports['product-service'],
-    PRODUCT_SERVICE_HOST: plan.bindHost,
+    PRODUCT_SERVICE_HOST: servicesHost(plan, 'PRODUCT_SERVICE_HOST'),
     PRODUCT_DB_NAME: plan.copy?.productDb,
     PRODUCT_EVENTS_TOPIC: copyTopic(plan, TOPICS.productEvents),
   };
@@ -94,7 +104,7 @@ function orderServiceValues(plan: SystemPlan): ProcessEnvValues<'order-service'>
     ...infrastructureValues(plan),
     ORDER_SERVICE_PORT: plan.ports['order-service'],
     ORDER_WORKER_PORT: plan.ports['order-worker'],
-    ORDER_SERVICE_HOST: plan.bindHost,
+    ORDER_SERVICE_HOST: servicesHost(plan, 'ORDER_SERVICE_HOST'),
     ORDER_DB_NAME: plan.copy?.orderDb,
     PRODUCT_SERVICE_URLS: serviceUrls(plan, 'PRODUCT_SERVICE_URLS', plan.ports['product-service']),
     ORDER_EVENTS_TOPIC: copyTopic(plan, TOPICS.orderEvents),

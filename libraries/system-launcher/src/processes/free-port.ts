@@ -1,15 +1,16 @@
 /**
  * Ports for processes that are launched later: a port is chosen now and bound by a child a few
- * seconds on, so "free right now" is not enough. Two things could take it in between, and both
- * happened (a test system's order-service port answered by another system's product service):
+ * seconds on, so "free right now" is not enough. Two things can take it in between (CI once saw a
+ * test system's order-service port answered by a server without its routes):
  * - the OS, which hands out ports of its ephemeral range to `listen(0)` (supertest, other test
  *   systems' probes) and to outgoing connections. The ports here come from below that range;
  * - another launcher (jest runs test files in parallel processes). Each port is claimed by a lock
- *   file in the temporary directory, created atomically, naming the claiming process; a claim of a
- *   process that is gone is taken over. Claims last as long as the claiming process.
+ *   file in a directory of the user's in the temporary directory, created atomically, naming the
+ *   claiming process. The files go when the process exits; a claim of a process that is gone
+ *   (killed before it could remove them) is taken over.
  * No library here: get-port and portfinder check "free right now" only, within one process.
  */
-import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, rmdirSync, unlinkSync, writeSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -34,7 +35,9 @@ export function freePort(claims: PortClaims = defaultClaims()): Promise<number> 
 }
 
 export function defaultClaims(): PortClaims {
-  return { dir: path.join(tmpdir(), 'ecom-port-claims'), first: FIRST_PORT, end: ephemeralRangeStart() };
+  // One directory per user: another user's claims could not be taken over (nor its files removed).
+  const user = process.getuid?.() ?? 'user';
+  return { dir: path.join(tmpdir(), `ecom-port-claims-${user}`), first: FIRST_PORT, end: ephemeralRangeStart() };
 }
 
 async function claimPort({ dir, first, end }: PortClaims): Promise<number> {
@@ -50,19 +53,43 @@ async function claimPort({ dir, first, end }: PortClaims): Promise<number> {
 
 /** Creates the lock file, or takes it over when the process that made it is gone. */
 function claimLock(file: string): boolean {
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const fd = openSync(file, 'wx');
-      writeSync(fd, String(process.pid));
-      closeSync(fd);
-      holdUntilExit(file);
-      return true;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || isAlive(readOwner(file))) return false;
-      removeFile(file);
-    }
+  if (createLock(file)) return true;
+  if (isAlive(readOwner(file))) return false;
+  return takeOver(file);
+}
+
+function createLock(file: string): boolean {
+  try {
+    const fd = openSync(file, 'wx');
+    writeSync(fd, String(process.pid));
+    closeSync(fd);
+    holdUntilExit(file);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
   }
-  return false;
+}
+
+/**
+ * Replaces a stale claim. Two launchers may both find it stale; a directory made next to it
+ * (mkdir is atomic) lets one of them at a time look again and replace it, so the second one sees
+ * the first one's claim, alive, and does not remove it.
+ */
+function takeOver(file: string): boolean {
+  const guard = `${file}.takeover`;
+  try {
+    mkdirSync(guard);
+  } catch {
+    return false; // another launcher is taking it over (or died doing so): another port, then
+  }
+  try {
+    if (isAlive(readOwner(file))) return false;
+    removeFile(file);
+    return createLock(file);
+  } finally {
+    rmdirSync(guard);
+  }
 }
 
 function holdUntilExit(file: string): void {

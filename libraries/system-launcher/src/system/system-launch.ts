@@ -83,7 +83,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<Launched
 
 async function planSystem(options: SystemOptions): Promise<SystemPlan> {
   const { copy, mysql, brokers, logLevel, rateLimit } = options;
-  if (!copy) return { ports: configuredPorts(), mysql, brokers, logLevel, rateLimit };
+  if (!copy) return { ports: configuredPorts(), servicesHost: '127.0.0.1', mysql, brokers, logLevel, rateLimit };
   const ports: Partial<Record<ProcessName, number>> = {};
   for (const name of PROCESS_NAMES) ports[name] = await freePort();
   return { ports: ports as SystemPorts, copy, bindHost: '127.0.0.1', mysql, brokers, logLevel, rateLimit };
