@@ -101,9 +101,9 @@ async function main(): Promise<void> {
   );
   const aboveLibrary = cpuAbove(measurements, VARIANTS.gateway, VARIANTS.library);
   const aboveExpress = cpuAbove(measurements, VARIANTS.gateway, VARIANTS.express);
-  const tokenVerification = cpuAbove(measurements, VARIANTS.gatewayWithToken, VARIANTS.gateway);
+  const protectedRouteCost = cpuAbove(measurements, VARIANTS.gatewayWithToken, VARIANTS.gateway);
   const table = formatReport(rows, settings.connections);
-  const costs = [...formatOwnCost(aboveLibrary, aboveExpress, OWN_CPU_GOAL_MICROS), formatTokenCost(tokenVerification)];
+  const costs = [...formatOwnCost(aboveLibrary, aboveExpress, OWN_CPU_GOAL_MICROS), formatTokenCost(protectedRouteCost)];
   console.log(`\n${table}\n${costs.join('\n')}\n`);
   writeFileSync(`${dir}/results.json`, JSON.stringify({ settings, measurements, table }, null, 2));
   say(`raw results: ${dir}/results.json`);
@@ -121,7 +121,7 @@ async function main(): Promise<void> {
     rows,
     aboveLibrary,
     aboveExpress,
-    tokenVerification,
+    protectedRouteCost,
   });
   say(`summary: ${writeGatewaySummary(resultsDirectory(startedAt), summary)}`);
   say(`load average before ${loadAverageBefore.join(', ')}, after ${summary.machine.load_average_after.join(', ')}`);

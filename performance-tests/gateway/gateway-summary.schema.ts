@@ -49,7 +49,7 @@ export const gatewaySummarySchema = z.object({
    * without (the token's verification, the route's role check and the identity headers); absent
    * in runs from before auth.
    */
-  gateway_token_verification_cpu_us: microseconds.optional(),
+  gateway_protected_route_cpu_us: microseconds.optional(),
 });
 
 export type GatewayVariant = z.infer<typeof gatewayVariantSchema>;

@@ -31,7 +31,7 @@ export interface SummaryInput {
   readonly aboveLibrary: number;
   readonly aboveExpress: number;
   /** The gateway's CPU per request on the protected route with a token, above the public route. */
-  readonly tokenVerification?: number;
+  readonly protectedRouteCost?: number;
 }
 
 /** The run's summary, validated against the schema its readers use, before anything is written. */
@@ -58,9 +58,9 @@ export function buildGatewaySummary(input: SummaryInput): GatewaySummary {
     })),
     gateway_own_cpu_us_above_library: round(input.aboveLibrary),
     gateway_own_cpu_us_above_express_library: round(input.aboveExpress),
-    ...(input.tokenVerification !== undefined &&
-      !Number.isNaN(input.tokenVerification) && {
-        gateway_token_verification_cpu_us: round(input.tokenVerification),
+    ...(input.protectedRouteCost !== undefined &&
+      !Number.isNaN(input.protectedRouteCost) && {
+        gateway_protected_route_cpu_us: round(input.protectedRouteCost),
       }),
   });
 }
