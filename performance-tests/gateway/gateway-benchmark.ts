@@ -103,7 +103,10 @@ async function main(): Promise<void> {
   const aboveExpress = cpuAbove(measurements, VARIANTS.gateway, VARIANTS.express);
   const protectedRouteCost = cpuAbove(measurements, VARIANTS.gatewayWithToken, VARIANTS.gateway);
   const table = formatReport(rows, settings.connections);
-  const costs = [...formatOwnCost(aboveLibrary, aboveExpress, OWN_CPU_GOAL_MICROS), formatTokenCost(protectedRouteCost)];
+  const costs = [
+    ...formatOwnCost(aboveLibrary, aboveExpress, OWN_CPU_GOAL_MICROS),
+    formatTokenCost(protectedRouteCost),
+  ];
   console.log(`\n${table}\n${costs.join('\n')}\n`);
   writeFileSync(`${dir}/results.json`, JSON.stringify({ settings, measurements, table }, null, 2));
   say(`raw results: ${dir}/results.json`);
