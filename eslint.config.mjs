@@ -31,14 +31,15 @@ const packageBoundaries = PACKAGES.flatMap((packageDir) =>
 );
 
 /**
- * The domain's imports, as an allow-list: its own folder, the kit's errors and logging, and
- * node:crypto (ids). Everything else (data/, messaging/, http/, clients/, the wiring, drivers,
- * frameworks, other kit entry points, other packages) is refused.
+ * The domain's imports, as an allow-list: its own folder, the kit's errors and logging, who a
+ * caller is (@ecom/auth/identity: roles and identities, no I/O, no jose) and node:crypto (ids).
+ * Everything else (data/, messaging/, http/, clients/, the wiring, drivers, frameworks, other kit
+ * entry points, other packages) is refused.
  */
 const domainImports = {
-  regex: '^(?!\\./[^/]+$|@ecom/service-kit/(errors|logging)$|node:crypto$)',
+  regex: '^(?!\\./[^/]+$|@ecom/service-kit/(errors|logging)$|@ecom/auth/identity$|node:crypto$)',
   message:
-    'domain/ imports only its own files, @ecom/service-kit/errors|logging and node:crypto: it declares the ports it needs (domain/ports.ts), and data/, messaging/, http/ and clients/ implement them.',
+    'domain/ imports only its own files, @ecom/service-kit/errors|logging, @ecom/auth/identity and node:crypto: it declares the ports it needs (domain/ports.ts), and data/, messaging/, http/ and clients/ implement them.',
 };
 
 export default tseslint.config(

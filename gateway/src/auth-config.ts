@@ -29,8 +29,14 @@ export const authSchema = {
   AUTH_HS256_SECRET: z.string().optional(),
   /** RS256 public key, PEM (SPKI): deployments whose tokens are signed elsewhere. */
   AUTH_RS256_PUBLIC_KEY: rsaPublicKeyPem.optional(),
-  /** RS256 keys from a JWKS endpoint (an identity provider's `.well-known/jwks.json`). */
-  AUTH_JWKS_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /**
+   * RS256 keys from a JWKS endpoint (an identity provider's `.well-known/jwks.json`): https only,
+   * since whoever can answer in its place can sign tokens. Plain http only to a loopback host (tests).
+   */
+  AUTH_JWKS_URL: z
+    .url({ protocol: /^https?$/ })
+    .refine(isHttpsOrLoopback, 'must be an https URL (http only to 127.0.0.1, [::1] or localhost)')
+    .optional(),
   AUTH_ISSUER: z.string().min(1).default(DEFAULT_ISSUER),
   AUTH_AUDIENCE: z.string().min(1).default(DEFAULT_AUDIENCE),
   AUTH_CLOCK_TOLERANCE_SECONDS: z.coerce.number().int().min(0).max(MAX_CLOCK_TOLERANCE_SECONDS).default(30),
@@ -80,6 +86,13 @@ function verificationKeyFrom(raw: AuthVariables): VerificationKey {
     ]);
   }
   return { algorithm: 'HS256', secret };
+}
+
+const LOOPBACK_HOSTS: ReadonlySet<string> = new Set(['127.0.0.1', '[::1]', 'localhost']);
+
+function isHttpsOrLoopback(url: string): boolean {
+  const { protocol, hostname } = new URL(url);
+  return protocol === 'https:' || LOOPBACK_HOSTS.has(hostname.toLowerCase());
 }
 
 function isRsaPublicKey(pem: string): boolean {

@@ -51,6 +51,22 @@ describe('gateway auth configuration', () => {
     });
   });
 
+  it.each(['http://idp.example.com/jwks.json', 'http://127.0.0.1.example.com/jwks', 'http://localhost.example/jwks'])(
+    'when the JWKS URL %p is plain http to a host that is not loopback, then the gateway refuses to start and says https',
+    (url) => {
+      expect(problemsOf({ AUTH_JWKS_URL: url })).toEqual([
+        expect.stringMatching(/^AUTH_JWKS_URL: must be an https URL/),
+      ]);
+    },
+  );
+
+  it.each(['http://127.0.0.1:8080/jwks.json', 'http://[::1]:8080/jwks.json', 'http://localhost/jwks.json'])(
+    'when the JWKS URL %p is plain http to a loopback host (tests), then it is accepted',
+    (url) => {
+      expect(loadConfig({ AUTH_JWKS_URL: url }).auth).toMatchObject({ key: { algorithm: 'RS256', jwksUrl: url } });
+    },
+  );
+
   it('when AUTH_ENABLED is false, then no key is needed and auth is off', () => {
     expect(loadConfig({ AUTH_ENABLED: 'false' }).auth).toEqual({ enabled: false });
   });

@@ -185,6 +185,44 @@ describe('gateway authentication', () => {
     });
   });
 
+  describe('hop-by-hop headers named by the client', () => {
+    it.each([
+      ['close, x-auth-user-id, x-auth-role', 'close'],
+      ['keep-alive, X-Auth-Role , X-AUTH-USER-ID', 'keep-alive'],
+      ['close,x-auth-role,x-request-ids', 'close, x-request-ids'],
+    ])(
+      'when a client sends Connection: %s, then the identity is forwarded and the upstream Connection names none of its headers',
+      async (connection, kept) => {
+        const response = await gateway.as('customer').get('/orders').set('Connection', connection);
+
+        expect(response.status).toBe(200);
+        const received = lastOrderRequest().headers;
+        expect(received).toMatchObject({ 'x-auth-user-id': String(CUSTOMER_ID), 'x-auth-role': 'customer' });
+        expect(received.connection).toBe(kept);
+      },
+    );
+
+    it('when the Connection header names only identity headers, then the upstream request still goes over a kept-alive connection', async () => {
+      const response = await gateway.as('admin').get('/orders').set('Connection', 'x-auth-user-id, x-auth-role');
+
+      expect(response.status).toBe(200);
+      expect(lastOrderRequest().headers).toMatchObject({ 'x-auth-user-id': String(ADMIN_ID), 'x-auth-role': 'admin' });
+      expect(lastOrderRequest().headers.connection).toBe('keep-alive');
+    });
+
+    it('when an open route gets Connection naming identity headers with spoofed values, then neither the values nor the names reach the upstream', async () => {
+      const response = await request(gateway.app)
+        .get('/products/12')
+        .set(SPOOFED)
+        .set('Connection', 'close, x-auth-role');
+
+      expect(response.status).toBe(200);
+      const received = products.requests[products.requests.length - 1]!.headers;
+      expect(received['x-auth-role']).toBeUndefined();
+      expect(received.connection).toBe('close');
+    });
+  });
+
   describe('with AUTH_ENABLED=false (unsafe)', () => {
     it('when a write comes without a token, then it is forwarded, and identity headers from the client are still removed', async () => {
       const open = await gatewayWith({ AUTH_ENABLED: 'false' });

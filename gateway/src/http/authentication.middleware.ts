@@ -1,13 +1,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { InvalidTokenError, type Identity, type TokenVerifier } from '@ecom/auth';
+import { InvalidTokenError, type TokenVerifier } from '@ecom/auth';
+import { IDENTITY_HEADERS, type Identity } from '@ecom/auth/identity';
 import { AppError, unavailableError } from '@ecom/service-kit/errors';
 import { sendError } from './errors.middleware';
 import type { Middleware } from './middleware-chain';
 import type { RouteAccess } from './route-access';
 
 /** The headers that carry the caller's identity to the services; only the gateway sets them. */
-export const AUTH_USER_ID_HEADER = 'x-auth-user-id';
-export const AUTH_ROLE_HEADER = 'x-auth-role';
+const AUTH_USER_ID_HEADER = IDENTITY_HEADERS.userId;
+const AUTH_ROLE_HEADER = IDENTITY_HEADERS.role;
 
 const OUTCOME = Symbol('gateway.authentication');
 
@@ -71,7 +72,27 @@ function stripIdentityHeaders(req: IncomingMessage): void {
   // Deleting a property costs the headers object its fast shape: only when a client sent one.
   if (req.headers[AUTH_USER_ID_HEADER] !== undefined) delete req.headers[AUTH_USER_ID_HEADER];
   if (req.headers[AUTH_ROLE_HEADER] !== undefined) delete req.headers[AUTH_ROLE_HEADER];
+  const connection = req.headers.connection;
+  if (connection !== undefined && /x-auth-/i.test(connection)) unlistIdentityHeaders(req, connection);
 }
+
+/**
+ * A `Connection` header lists the headers a hop must drop (RFC 9110 §7.6.1), and the proxy
+ * forwards the client's (http-proxy-middleware copies it, and answers the client from it). A
+ * client naming the identity headers there would have any proxy between the gateway and a service
+ * drop the identity the gateway sets, and a request without one is unrestricted at the order
+ * service. So those names go; the rest (`close`, `keep-alive`) stays, as keep-alive depends on it.
+ */
+function unlistIdentityHeaders(req: IncomingMessage, connection: string): void {
+  const kept = connection
+    .split(',')
+    .map((token) => token.trim())
+    .filter((token) => token !== '' && !IDENTITY_HEADER_NAMES.has(token.toLowerCase()));
+  if (kept.length > 0) req.headers.connection = kept.join(', ');
+  else delete req.headers.connection;
+}
+
+const IDENTITY_HEADER_NAMES: ReadonlySet<string> = new Set([AUTH_USER_ID_HEADER, AUTH_ROLE_HEADER]);
 
 const BEARER = /^Bearer +([A-Za-z0-9\-_.~+/]+=*) *$/i;
 

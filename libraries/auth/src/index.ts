@@ -1,5 +1,6 @@
 /** `@ecom/auth`: roles, signing keys, and bearer tokens signed (CLI, launcher, tests) and verified (gateway) with jose. */
 export { ROLES, DEFAULT_ISSUER, DEFAULT_AUDIENCE, type Role, type Identity } from './roles';
+export { IDENTITY_HEADERS, USER_ID_PATTERN, userIdText } from './identity';
 export { generateSigningSecret, generateRsaKeyPair, type SigningKey } from './signing-keys';
 export { signToken, type TokenRequest } from './sign-token';
 export {

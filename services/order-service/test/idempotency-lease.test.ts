@@ -1,6 +1,6 @@
 import { IdempotencyRepository } from '../src/data/idempotency.repository';
 import { newOrderId } from '../src/domain/order-id';
-import { fingerprintOf } from '../src/http/idempotent-request';
+import { fingerprintOf, keyOfUser } from '../src/http/idempotent-request';
 import { startOrderSystem, type OrderSystemUnderTest } from './support/order-system.harness';
 
 /**
@@ -55,7 +55,7 @@ describe('Idempotency-Key leases (real MySQL and Kafka)', () => {
   it('when the process died after claiming a sync key and before placing, then a retry after the lease places the order once', async () => {
     // What a process killed between claim and completion leaves: an in-flight claim, no order.
     await new IdempotencyRepository(sut.db).claim({
-      key: 'lease-dead-sync',
+      key: keyOfUser(602, 'lease-dead-sync'),
       fingerprint: fingerprintOf('POST /orders', body(602)),
       orderId: newOrderId(),
       now: new Date(),
@@ -76,7 +76,7 @@ describe('Idempotency-Key leases (real MySQL and Kafka)', () => {
   it('when the process died after sending an async request and before storing its 202, then a retry after the lease keeps the order id and the order is placed once', async () => {
     const orderId = newOrderId();
     await new IdempotencyRepository(sut.db).claim({
-      key: 'lease-dead-async',
+      key: keyOfUser(603, 'lease-dead-async'),
       fingerprint: fingerprintOf('POST /orders/async', body(603)),
       orderId,
       now: new Date(),

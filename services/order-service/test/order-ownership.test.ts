@@ -1,3 +1,4 @@
+import { newOrderIdFor } from '../src/domain/order-id';
 import { startOrderSystem, type OrderSystemUnderTest } from './support/order-system.harness';
 
 /** The identity headers the gateway forwards once it has verified a token. */
@@ -108,24 +109,54 @@ describe('who may do what with orders: the identity the gateway forwards (real M
       expect(Number((await sut.db('orders').where({ user_id: 710 }).count({ n: '*' }).first())?.['n'])).toBe(1);
     });
 
-    it("when another customer sends the same key and body, then 422 and never the first customer's order", async () => {
-      const first = await sut.api
+    it('when two users send the same key, then each gets its own order, sync and async', async () => {
+      for (const path of ['/orders', '/orders/async']) {
+        const key = `cart-123${path}`;
+        const first = await sut.api.post(path).set(customer(711)).set('Idempotency-Key', key).send({ items: items() });
+        const other = await sut.api.post(path).set(customer(712)).set('Idempotency-Key', key).send({ items: items() });
+        const firstAgain = await sut.api
+          .post(path)
+          .set(customer(711))
+          .set('Idempotency-Key', key)
+          .send({ items: items() });
+
+        expect([first.status, other.status]).toEqual(path === '/orders' ? [201, 201] : [202, 202]);
+        expect(other.body.id).not.toBe(first.body.id);
+        expect(firstAgain.body).toEqual(first.body);
+        expect(await sut.awaitOrder(first.body.id)).toMatchObject({ user_id: 711 });
+        expect(await sut.awaitOrder(other.body.id)).toMatchObject({ user_id: 712 });
+      }
+    });
+
+    it("when a user's key was used by another user first, then its own request is placed, not refused (no 409, no 422)", async () => {
+      await sut.api
         .post('/orders')
-        .set(customer(711))
-        .set('Idempotency-Key', 'shared')
+        .set(customer(714))
+        .set('Idempotency-Key', 'taken-first')
+        .send({ items: items(2) });
+
+      const response = await sut.api
+        .post('/orders')
+        .set(customer(715))
+        .set('Idempotency-Key', 'taken-first')
         .send({ items: items() });
+
+      expect(response.status).toBe(201);
+      expect(response.body).toMatchObject({ user_id: 715 });
+    });
+
+    it('when the same user reuses its key with another body, then 422 as before', async () => {
+      await sut.api.post('/orders').set(customer(716)).set('Idempotency-Key', 'reused').send({ items: items() });
       const before = await snapshot();
 
-      const other = await sut.api
+      const response = await sut.api
         .post('/orders')
-        .set(customer(712))
-        .set('Idempotency-Key', 'shared')
-        .send({ items: items() });
+        .set(customer(716))
+        .set('Idempotency-Key', 'reused')
+        .send({ items: items(2) });
 
-      expect(first.status).toBe(201);
-      expect(other.status).toBe(422);
-      expect(other.body.error.code).toBe('idempotency_key_reused');
-      expect(JSON.stringify(other.body)).not.toContain(first.body.id);
+      expect(response.status).toBe(422);
+      expect(response.body.error.code).toBe('idempotency_key_reused');
       expect(await snapshot()).toEqual(before);
     });
 
@@ -174,6 +205,33 @@ describe('who may do what with orders: the identity the gateway forwards (real M
       expect(response.body.error).toMatchObject({ code: 'not_found', details: [] });
       expect(JSON.stringify(response.body)).not.toContain('722');
       expect((await sut.api.get(`/orders/${others.id}`).set(customer(722))).status).toBe(200);
+    });
+
+    it("when a customer polls another user's async order still in the queue, then 404 as for a placed one; its owner and an admin get 202", async () => {
+      // An id as POST /orders/async mints it for user 725, not in the database yet: still queued.
+      const queuedId = newOrderIdFor(725);
+
+      const byOther = await sut.api.get(`/orders/${queuedId}`).set(customer(726));
+      const byOwner = await sut.api.get(`/orders/${queuedId}`).set(customer(725));
+      const byAdmin = await sut.api.get(`/orders/${queuedId}`).set(admin());
+
+      expect(byOther.status).toBe(404);
+      expect(byOther.body.error).toMatchObject({ code: 'not_found', details: [] });
+      expect(byOther.headers['retry-after']).toBeUndefined();
+      expect([byOwner.status, byOwner.body]).toEqual([202, { id: queuedId, status: 'processing' }]);
+      expect(byAdmin.status).toBe(202);
+    });
+
+    it("when a customer polls another user's async order right after it was accepted, then 404 whether it is queued or placed", async () => {
+      const accepted = await sut.api.post('/orders/async').set(customer(727)).send({ items: items() }).expect(202);
+
+      const byOther = await sut.api.get(`/orders/${accepted.body.id}`).set(customer(728));
+      const byOwner = await sut.api.get(`/orders/${accepted.body.id}`).set(customer(727));
+
+      expect(byOther.status).toBe(404);
+      expect([200, 202]).toContain(byOwner.status);
+      expect(await sut.awaitOrder(accepted.body.id)).toMatchObject({ user_id: 727 });
+      expect((await sut.api.get(`/orders/${accepted.body.id}`).set(customer(728))).status).toBe(404);
     });
 
     it("when an admin lists and reads any user's orders, then it sees them", async () => {

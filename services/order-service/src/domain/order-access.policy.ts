@@ -1,5 +1,7 @@
+import type { Identity } from '@ecom/auth/identity';
 import { AppError } from '@ecom/service-kit/errors';
 import type { Order, OrderStatus } from './order';
+import { isOrderIdOf } from './order-id';
 
 /**
  * Who may do what with orders. The gateway verifies the caller's token and forwards who it is
@@ -12,17 +14,7 @@ import type { Order, OrderStatus } from './order';
  *   strips identity headers sent by clients.
  */
 
-/** The roles of `@ecom/auth` (ROLES), as the gateway forwards them in `x-auth-role`. */
-export const ROLES = ['customer', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
-
-/** A caller the gateway vouched for: the token's subject and role. */
-export interface Identity {
-  readonly userId: number;
-  readonly role: Role;
-}
-
-/** Who asks: an identity, or `undefined` for a caller inside the trusted network. */
+/** Who asks: an identity the gateway vouched for (`@ecom/auth/identity`), or `undefined` for a caller inside the trusted network. */
 export type Requester = Identity | undefined;
 
 /**
@@ -56,6 +48,15 @@ export function resolveListedUser(requester: Requester, requestedUserId: number 
  */
 export function isVisibleTo(requester: Requester, order: Pick<Order, 'user_id'>): boolean {
   return requester?.role !== 'customer' || order.user_id === requester.userId;
+}
+
+/**
+ * Whether the requester may hear that `orderId`, not stored yet, is still in the queue (202
+ * `processing`): as for a stored order, a customer learns it of its own orders only (their ids
+ * carry their user's tag, `newOrderIdFor`); another user's reads as not there (404).
+ */
+export function isQueuedOrderVisibleTo(requester: Requester, orderId: string): boolean {
+  return requester?.role !== 'customer' || isOrderIdOf(orderId, requester.userId);
 }
 
 /** A customer may only cancel (its own orders, see `isVisibleTo`); the other moves are the operators'. */

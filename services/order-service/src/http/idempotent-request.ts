@@ -57,6 +57,16 @@ export interface IdempotentEndpoint {
 }
 
 /**
+ * Keys are the ordering user's: another user's `cart-123` is another key, so one user can neither
+ * block another's key nor learn that it was used. At most 16 digits, a colon and 128 characters
+ * (migration 007 widened the column to hold them).
+ * The order handlers claim keys under this name (http/order-placement.handlers.ts).
+ */
+export function keyOfUser(userId: number, key: string): string {
+  return `${userId}:${key}`;
+}
+
+/**
  * Runs a request at most once per Idempotency-Key. Same key and same request → the first answer
  * again (status and body); same key, other request → 422; the first still in flight → 409 until
  * its lease ends, when the retry takes the key over: the earlier attempt's order, if it was

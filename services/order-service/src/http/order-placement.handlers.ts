@@ -5,11 +5,12 @@ import { currentRequestId } from '@ecom/service-kit/logging';
 import { NOT_ACCEPTED_CODE, acceptAsyncOrder } from '../domain/accept-async-order.use-case';
 import type { Order, OrderBody } from '../domain/order';
 import { resolveOrderingUser } from '../domain/order-access.policy';
-import { newOrderId } from '../domain/order-id';
+import { newOrderIdFor } from '../domain/order-id';
 import { placeSyncOrder, type SyncPlacementDependencies } from '../domain/place-sync-order.use-case';
 import type { OrderReader, OrderRequestQueue } from '../domain/ports';
 import type { OrderMetrics } from '../order.metrics';
 import {
+  keyOfUser,
   runIdempotently,
   type IdempotencySettings,
   type IdempotentEndpoint,
@@ -120,10 +121,11 @@ async function answerOnce(
   const key = parse(idempotencyKeyHeader, sentKey, 'The Idempotency-Key is invalid');
   const requester = requesterOf(ctx);
   const sent = parse(requester ? identifiedPlaceOrderBody : placeOrderBody, requestBody(ctx));
-  // The order's user, resolved before the key is claimed: a refusal (403) writes nothing, and the
-  // key's fingerprint covers the user, so another user's request with the same key is a 422.
+  // The order's user, resolved before the key is claimed: a refusal (403) writes nothing.
   const body: OrderBody = { user_id: resolveOrderingUser(requester, sent.user_id), items: sent.items };
-  const response = await runIdempotently(deps.idempotency, key, { body, newOrderId }, endpointFor(body));
+  const newOrderId = () => newOrderIdFor(body.user_id);
+  const userKey = key === undefined ? undefined : keyOfUser(body.user_id, key);
+  const response = await runIdempotently(deps.idempotency, userKey, { body, newOrderId }, endpointFor(body));
   ctx.status = response.status;
   const id = (response.body as { id?: unknown }).id;
   if (typeof id === 'string') ctx.set('Location', `/orders/${id}`);

@@ -2,7 +2,7 @@ import Router from '@koa/router';
 import { AppError, notFoundError } from '@ecom/service-kit/errors';
 import { requestBody } from '@ecom/service-kit/http';
 import { changeOrderStatus } from '../domain/change-order-status.use-case';
-import { isVisibleTo, resolveListedUser } from '../domain/order-access.policy';
+import { isQueuedOrderVisibleTo, isVisibleTo, resolveListedUser } from '../domain/order-access.policy';
 import { orderIdTime } from '../domain/order-id';
 import { changeStatusBody, listOrdersQuery, orderIdParam, parse } from './order.schemas';
 import { postAsyncOrder, postSyncOrder, type OrderRouteDependencies } from './order-placement.handlers';
@@ -30,13 +30,17 @@ export function orderRoutes(deps: OrderRouteDependencies): Router {
   });
   router.get('/:id', async (ctx) => {
     const id = parse(orderIdParam, ctx.params['id'], 'The order id is invalid');
+    const requester = requesterOf(ctx);
     const order = await deps.orders.findById(id);
     if (order) {
-      if (!isVisibleTo(requesterOf(ctx), order)) throw notFoundError('Order', id); // another user's: as if absent
+      if (!isVisibleTo(requester, order)) throw notFoundError('Order', id); // another user's: as if absent
       ctx.body = order;
       return;
     }
-    if (!isStillProcessing(id, deps.processingWindowMs)) throw notFoundError('Order', id);
+    // Queued, or not there at all; another user's queued order reads as not there too.
+    if (!isStillProcessing(id, deps.processingWindowMs) || !isQueuedOrderVisibleTo(requester, id)) {
+      throw notFoundError('Order', id);
+    }
     ctx.status = 202;
     ctx.set('Retry-After', '1');
     ctx.body = { id, status: 'processing' };

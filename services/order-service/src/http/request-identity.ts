@@ -1,21 +1,16 @@
 import type Koa from 'koa';
 import { z } from 'zod';
 import { AppError } from '@ecom/service-kit/errors';
-import { ROLES, type Requester } from '../domain/order-access.policy';
+import { IDENTITY_HEADERS, ROLES, userIdText } from '@ecom/auth/identity';
+import type { Requester } from '../domain/order-access.policy';
 
 /**
- * The identity the gateway forwards once it has verified the caller's token. The gateway always
- * strips these headers from what clients send, so only the gateway (or a caller inside the
- * trusted network) sets them.
+ * The identity the gateway forwards once it has verified the caller's token (IDENTITY_HEADERS).
+ * The gateway always strips these headers from what clients send, so only the gateway (or a
+ * caller inside the trusted network) sets them.
  */
-export const IDENTITY_HEADERS = { userId: 'x-auth-user-id', role: 'x-auth-role' } as const;
-
 const identityHeaders = z.object({
-  [IDENTITY_HEADERS.userId]: z
-    .string()
-    .regex(/^[1-9][0-9]{0,15}$/, 'must be a positive whole number')
-    .transform(Number)
-    .pipe(z.number().max(Number.MAX_SAFE_INTEGER)),
+  [IDENTITY_HEADERS.userId]: userIdText,
   [IDENTITY_HEADERS.role]: z.enum(ROLES),
 });
 

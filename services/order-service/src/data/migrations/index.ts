@@ -5,6 +5,7 @@ import { createIdempotencyKeys } from './002-create-idempotency-keys';
 import { createPlacementIntents } from './004-create-placement-intents';
 import { leaseIdempotencyKeys } from './005-lease-idempotency-keys';
 import { oweCancelledReleases } from './006-owe-cancelled-releases';
+import { scopeIdempotencyKeysPerUser } from './007-scope-idempotency-keys-per-user';
 
 /** The order service's schema, in order. Append; never edit a migration that has shipped. */
 export const migrations: Readonly<Record<string, Migration>> = {
@@ -14,4 +15,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '004_create_placement_intents': createPlacementIntents,
   '005_lease_idempotency_keys': leaseIdempotencyKeys,
   '006_owe_cancelled_releases': oweCancelledReleases,
+  '007_scope_idempotency_keys_per_user': scopeIdempotencyKeysPerUser,
 };
