@@ -25,7 +25,8 @@ commands:
              [--job-timeout SECONDS]   each one-off task, default ${DEFAULT_JOB_TIMEOUT_SECONDS}
 ${LOADTEST_USAGE}
   teardown   --yes [--only STACK,...] [--delete-snapshot]
-  token      --role customer|admin [--user ID] [--ttl SECONDS]   or --user ID (a customer)
+  token      [--role customer|admin] [--user ID] [--ttl SECONDS]   a customer (the default) needs
+             --user; an admin is user 1 unless --user says otherwise; --ttl default 3600
 
 options of every command:
   --env NAME       environment (stack prefix), default "ecom"
@@ -33,55 +34,81 @@ options of every command:
 
 stacks: ${STACKS.map((stack) => stack.key).join(', ')}`;
 
+/** parseArgs' declarations of every command's options (each command reads its own). */
+const OPTIONS = {
+  env: { type: 'string', default: 'ecom' },
+  region: { type: 'string' },
+  'image-tag': { type: 'string' },
+  'no-autoscaling': { type: 'boolean', default: false },
+  param: { type: 'string', multiple: true, default: [] as string[] },
+  'job-timeout': { type: 'string' },
+  ...LOADTEST_OPTIONS,
+  only: { type: 'string' },
+  yes: { type: 'boolean', default: false },
+  'delete-snapshot': { type: 'boolean', default: false },
+  role: { type: 'string' },
+  user: { type: 'string' },
+  ttl: { type: 'string' },
+  help: { type: 'boolean', default: false },
+} as const;
+
+/** parseArgs over every option; an unknown option or a missing value is a usage error. */
+function parseCommandLine(argv: readonly string[]) {
+  try {
+    return parseArgs({ args: [...argv], allowPositionals: true, options: OPTIONS });
+  } catch (error) {
+    if (String((error as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS')) {
+      throw new UsageError((error as Error).message);
+    }
+    throw error;
+  }
+}
+
+type Values = ReturnType<typeof parseCommandLine>['values'];
+/** What every command takes: the environment and the region. */
+interface Common {
+  readonly environment: string;
+  readonly region?: string;
+}
+type Command = (values: Values, common: Common, argv: readonly string[]) => Promise<void>;
+
+const COMMANDS: ReadonlyMap<string, Command> = new Map<string, Command>([
+  ['deploy', runDeploy],
+  [
+    'loadtest',
+    (values, common, argv) =>
+      loadTest({ ...common, ...parseLoadTestOptions(values, `npm run aws -- ${argv.join(' ')}`) }),
+  ],
+  ['teardown', runTeardown],
+  ['token', (values, common) => printToken({ ...common, ...parseTokenOptions(values) })],
+]);
+
 async function main(argv: readonly string[]): Promise<void> {
-  const { positionals, values } = parseArgs({
-    args: [...argv],
-    allowPositionals: true,
-    options: {
-      env: { type: 'string', default: 'ecom' },
-      region: { type: 'string' },
-      'image-tag': { type: 'string' },
-      'no-autoscaling': { type: 'boolean', default: false },
-      param: { type: 'string', multiple: true, default: [] },
-      'job-timeout': { type: 'string' },
-      ...LOADTEST_OPTIONS,
-      only: { type: 'string' },
-      yes: { type: 'boolean', default: false },
-      'delete-snapshot': { type: 'boolean', default: false },
-      role: { type: 'string' },
-      user: { type: 'string' },
-      ttl: { type: 'string' },
-      help: { type: 'boolean', default: false },
-    },
-  });
+  const { positionals, values } = parseCommandLine(argv);
   const [command, ...extra] = positionals;
   if (values.help || command === undefined) throw new UsageError('');
   if (extra.length > 0) throw new UsageError(`unexpected arguments: ${extra.join(' ')}`);
   if (!/^[a-z][a-z0-9-]{1,18}[a-z0-9]$/.test(values.env))
     throw new UsageError(`--env ${values.env}: lowercase letters, digits, dashes`);
-  const common = { environment: values.env, ...(values.region ? { region: values.region } : {}) };
+  const run = COMMANDS.get(command);
+  if (!run) throw new UsageError(`unknown command: ${command}`);
+  return run(values, { environment: values.env, ...(values.region ? { region: values.region } : {}) }, argv);
+}
 
-  switch (command) {
-    case 'deploy':
-      return deploy({
-        ...common,
-        ...(values['image-tag'] ? { imageTag: values['image-tag'] } : {}),
-        autoscaling: !values['no-autoscaling'],
-        parameters: parseParameters(values.param),
-        jobTimeoutSeconds: parseSeconds(values['job-timeout'], DEFAULT_JOB_TIMEOUT_SECONDS, '--job-timeout'),
-      });
-    case 'loadtest':
-      return loadTest({ ...common, ...parseLoadTestOptions(values, `npm run aws -- ${argv.join(' ')}`) });
-    case 'teardown': {
-      const only = parseStacks(values.only);
-      if (!values.yes) await confirm(values.env);
-      return teardown({ ...common, only, deleteSnapshot: values['delete-snapshot'] });
-    }
-    case 'token':
-      return printToken({ ...common, ...parseTokenOptions(values) });
-    default:
-      throw new UsageError(`unknown command: ${command}`);
-  }
+function runDeploy(values: Values, common: Common): Promise<void> {
+  return deploy({
+    ...common,
+    ...(values['image-tag'] ? { imageTag: values['image-tag'] } : {}),
+    autoscaling: !values['no-autoscaling'],
+    parameters: parseParameters(values.param),
+    jobTimeoutSeconds: parseSeconds(values['job-timeout'], DEFAULT_JOB_TIMEOUT_SECONDS, '--job-timeout'),
+  });
+}
+
+async function runTeardown(values: Values, common: Common): Promise<void> {
+  const only = parseStacks(values.only);
+  if (!values.yes) await confirm(common.environment);
+  return teardown({ ...common, only, deleteSnapshot: values['delete-snapshot'] });
 }
 
 function parseParameters(entries: readonly string[]): Partial<Record<StackKey, Record<string, string>>> {

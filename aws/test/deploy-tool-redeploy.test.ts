@@ -1,8 +1,8 @@
 /**
  * `npm run aws -- deploy` on an environment that exists: a redeploy keeps the counts the services
- * run, a first deploy that stopped before its rollout is finished by the next one, a stack left in
- * ROLLBACK_COMPLETE is deleted and created anew, and changes CloudFormation cannot carry out are
- * refused before anything is touched.
+ * run, a first deploy that stopped before its rollout is finished by the next one, a busy stack
+ * stops it, and changes CloudFormation cannot carry out are refused before anything is touched
+ * (stacks whose creation failed: deploy-tool-failed-create.test.ts).
  */
 import { STACKS, stackName } from '../scripts/lib/stacks';
 import { ENVIRONMENT, callsOf, optionOf, overridesOf, runTool, useWorkspaces } from './support/deploy-tool';
@@ -91,33 +91,6 @@ describe('the aws tool: deploy on an existing environment', () => {
         OrderWorkerDesiredCount: '1',
       }),
     );
-  }, 60_000);
-
-  it('when a stack is in ROLLBACK_COMPLETE, then it says why its creation failed, deletes it and creates it again', async () => {
-    const fake = workspace(['aws', 'docker', 'git'], {
-      deployed: ['ecom-foundation', 'ecom-network'],
-      stackStatus: { 'ecom-network': 'ROLLBACK_COMPLETE' },
-      stackEvents: {
-        'ecom-network': [
-          { LogicalResourceId: 'ecom-network', ResourceStatus: 'ROLLBACK_COMPLETE' },
-          {
-            LogicalResourceId: 'NatGateway',
-            ResourceStatus: 'CREATE_FAILED',
-            ResourceStatusReason: 'Elastic IP limit',
-          },
-        ],
-      },
-    });
-    const result = await runTool(fake, ['deploy']);
-    expect(result.code).toBe(0);
-    expect(result.output).toMatch(
-      /stack ecom-network is in ROLLBACK_COMPLETE: its first creation failed \(NatGateway: Elastic IP limit\) and CloudFormation cannot update such a stack\. Deleting it/,
-    );
-    const calls = callsOf(fake).map((call) => `${call[2]} ${optionOf(call, '--stack-name') ?? ''}`);
-    const deleted = calls.indexOf('delete-stack ecom-network');
-    expect(deleted).toBeGreaterThan(-1);
-    expect(deleted).toBeLessThan(calls.indexOf('deploy ecom-network'));
-    expect(calls.filter((call) => call.startsWith('delete-stack'))).toEqual(['delete-stack ecom-network']);
   }, 60_000);
 
   it('when a stack is in the middle of an update, then the deploy stops and says to wait', async () => {

@@ -88,6 +88,33 @@ describe('the aws tool (npm run aws)', () => {
     });
   });
 
+  it('when a teardown stopped after the copy started, then the next one waits for that copy instead of copying again, then deletes the original', async () => {
+    // The first run deleted every stack but the foundation, started the copy, and stopped (its wait timed out).
+    const fake = workspace(['aws'], {
+      ...EVERYTHING,
+      deployed: [stackName(ENVIRONMENT, 'foundation')],
+      snapshots: [
+        FINAL_SNAPSHOT,
+        { DBSnapshotIdentifier: 'ecom-data-database-1a2b3c-aws-rds-key', KmsKeyId: 'alias/aws/rds', Status: 'copying' },
+      ],
+    });
+    const result = await runTool(fake, ['teardown', '--yes']);
+    expect(result.code).toBe(0);
+    expect(result.output).toMatch(
+      /the re-encrypted copy ecom-data-database-1a2b3c-aws-rds-key of ecom-data-database-1a2b3c exists \(an earlier teardown started it\): waiting for it, not copying again/,
+    );
+    const calls = callsOf(fake);
+    expect(calls.filter((call) => call[2] === 'copy-db-snapshot')).toEqual([]);
+    const at = (command: string, snapshot: string) =>
+      calls.findIndex((call) => call[2] === command && call.includes(snapshot));
+    const waitedForCopy = at('wait', 'ecom-data-database-1a2b3c-aws-rds-key');
+    expect(waitedForCopy).toBeGreaterThan(-1);
+    expect(waitedForCopy).toBeLessThan(at('delete-db-snapshot', 'ecom-data-database-1a2b3c'));
+    expect(
+      calls.filter((call) => call[2] === 'delete-db-snapshot').map((c) => optionOf(c, '--db-snapshot-identifier')),
+    ).toEqual(['ecom-data-database-1a2b3c']);
+  }, 60_000);
+
   it('when teardown runs with --delete-snapshot, then the final snapshot is deleted, not copied', async () => {
     const fake = workspace(['aws'], EVERYTHING);
     const result = await runTool(fake, ['teardown', '--yes', '--delete-snapshot']);

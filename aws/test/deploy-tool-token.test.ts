@@ -57,13 +57,21 @@ describe('the aws tool: tokens for the deployed gateway', () => {
   });
 
   it.each([
-    [['token'], /token: --role customer\|admin or --user <id>/],
-    [['token', '--role', 'customer'], /token: --user must be a positive integer/],
-    [['token', '--user', '0'], /token: --user must be a positive integer/],
-  ])('when %j is asked, then it stops with the usage', async (args, message) => {
-    const result = await runTool(workspace(['aws'], deployed), args);
+    [['token'], /token: say --role or --user/],
+    [['token', '--role', 'customer'], /token: a customer needs --user <id>/],
+    [['token', '--role', 'root'], /token: --role must be customer or admin/],
+    [['token', '--user', '0'], /token: --user must be a positive whole number, got "0"/],
+    [['token', '--user=-3'], /token: --user must be a positive whole number, got "-3"/],
+    [['token', '--user', '-3'], /Option '--user' argument is ambiguous/],
+    [['token', '--out', 'file'], /Unknown option '--out'/],
+    [['token', '--role', 'admin', '--ttl', '1.5'], /token: --ttl must be a positive whole number, got "1\.5"/],
+  ])('when %j is asked, then it stops with the usage, as npm run token would', async (args, message) => {
+    const fake = workspace(['aws'], deployed);
+    const result = await runTool(fake, args);
     expect(result.code).toBe(2);
     expect(result.output).toMatch(message);
+    expect(result.output).toMatch(/usage: npm run aws -- <command>/);
+    expect(callsOf(fake)).toEqual([]);
   });
 
   it('when the gateway runs without auth, then it says no token is needed', async () => {

@@ -6,24 +6,28 @@
  * fixed names are free again for the next deploy.
  */
 import { DEFAULT_AUDIENCE, DEFAULT_ISSUER, generateRsaKeyPair, signToken, type Role } from '@ecom/auth';
-import { step, withPrivateFile, type AwsCli } from './aws-cli';
+import { z } from 'zod';
+import { parseOutput, step, withPrivateFile, type AwsCli } from './aws-cli';
 import { stackParameters } from './cloudformation';
 
 export const signingKeySecretName = (environment: string) => `${environment}/auth/signing-key`;
 export const verificationKeySecretName = (environment: string) => `${environment}/auth/verification-key`;
 
-interface SecretDescription {
-  readonly ARN: string;
-  readonly DeletedDate?: string | number;
-}
+const secretDescriptionSchema = z.object({
+  ARN: z.string(),
+  /** Set while the secret waits out its recovery window (the CLI prints a date or epoch seconds). */
+  DeletedDate: z.union([z.string(), z.number()]).optional(),
+});
+const secretValueSchema = z.object({ SecretString: z.string() });
 
-async function describeSecret(cli: AwsCli, name: string): Promise<SecretDescription | undefined> {
-  const result = await cli.attempt(['secretsmanager', 'describe-secret', '--secret-id', name]);
+async function describeSecret(cli: AwsCli, name: string): Promise<z.infer<typeof secretDescriptionSchema> | undefined> {
+  const args = ['secretsmanager', 'describe-secret', '--secret-id', name];
+  const result = await cli.attempt(args);
   if (result.code !== 0) {
     if (/ResourceNotFoundException|can't find the specified secret/.test(result.stderr)) return undefined;
     throw new Error(`aws secretsmanager describe-secret ${name} failed: ${result.stderr.trim()}`);
   }
-  const secret = JSON.parse(result.stdout) as SecretDescription;
+  const secret = parseOutput(secretDescriptionSchema, result.stdout, args);
   if (secret.DeletedDate !== undefined) {
     throw new Error(
       `the secret ${name} is scheduled for deletion: restore it (\`aws secretsmanager restore-secret --secret-id ${name}\`) ` +
@@ -35,21 +39,24 @@ async function describeSecret(cli: AwsCli, name: string): Promise<SecretDescript
 
 async function createSecret(cli: AwsCli, name: string, value: string, kmsKeyArn: string, environment: string) {
   const created = await withPrivateFile(value, (file) =>
-    cli.json<{ ARN: string }>([
-      'secretsmanager',
-      'create-secret',
-      '--name',
-      name,
-      '--kms-key-id',
-      kmsKeyArn,
-      '--description',
-      `ecom-platform ${environment}: bearer-token key (npm run aws)`,
-      '--secret-string',
-      `file://${file}`,
-      '--tags',
-      'Key=project,Value=ecom-platform',
-      `Key=environment,Value=${environment}`,
-    ]),
+    cli.parse(
+      [
+        'secretsmanager',
+        'create-secret',
+        '--name',
+        name,
+        '--kms-key-id',
+        kmsKeyArn,
+        '--description',
+        `ecom-platform ${environment}: bearer-token key (npm run aws)`,
+        '--secret-string',
+        `file://${file}`,
+        '--tags',
+        'Key=project,Value=ecom-platform',
+        `Key=environment,Value=${environment}`,
+      ],
+      z.object({ ARN: z.string() }),
+    ),
   );
   return created.ARN;
 }
@@ -92,12 +99,13 @@ export async function readTokenSigner(cli: AwsCli, environment: string): Promise
   const parameters = await stackParameters(cli, environment, 'services');
   if (parameters['AuthEnabled'] === 'false') return undefined;
   const name = signingKeySecretName(environment);
-  const result = await cli.attempt(['secretsmanager', 'get-secret-value', '--secret-id', name]);
+  const args = ['secretsmanager', 'get-secret-value', '--secret-id', name];
+  const result = await cli.attempt(args);
   if (result.code !== 0) {
     throw new Error(`cannot read the signing key ${name} (deploy first?): ${result.stderr.trim()}`);
   }
   return {
-    privateKeyPem: (JSON.parse(result.stdout) as { SecretString: string }).SecretString,
+    privateKeyPem: parseOutput(secretValueSchema, result.stdout, args).SecretString,
     issuer: parameters['AuthIssuer'] ?? DEFAULT_ISSUER,
     audience: parameters['AuthAudience'] ?? DEFAULT_AUDIENCE,
   };

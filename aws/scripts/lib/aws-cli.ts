@@ -7,15 +7,17 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * The command line is wrong: printed with the usage, exit code 2. The class of `@ecom/auth`, so
+ * that its token arguments' mistakes (parseTokenArguments) are this tool's usage errors too.
+ */
+export { UsageError } from '@ecom/auth';
 
 /** A prerequisite is missing: printed as it is, without a stack trace. */
 export class PrerequisiteError extends Error {
   override readonly name = 'PrerequisiteError';
-}
-
-/** The command line is wrong: printed with the usage, exit code 2. */
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
 }
 
 export function step(message: string): void {
@@ -95,10 +97,24 @@ export class AwsCli {
     return result.stdout;
   }
 
+  /** `aws <args>`, its output checked against `schema`; throws on a failure or an unexpected shape. */
+  async parse<T>(args: readonly string[], schema: z.ZodType<T>): Promise<T> {
+    return parseOutput(schema, await this.text(args), args);
+  }
+
   /** Like `text`, but a failure is returned instead of thrown (for "does it exist?" questions). */
   async attempt(args: readonly string[]): Promise<RunResult> {
     return run('aws', [...args, '--region', this.region, '--output', 'json']);
   }
+}
+
+/** The CLI's JSON `stdout` of `args`, checked against `schema`: an unexpected shape fails naming the command. */
+export function parseOutput<T>(schema: z.ZodType<T>, stdout: string, args: readonly string[]): T {
+  const parsed = schema.safeParse(stdout.trim() === '' ? {} : JSON.parse(stdout));
+  if (!parsed.success) {
+    throw new Error(`aws ${args.slice(0, 2).join(' ')} answered unexpectedly: ${z.prettifyError(parsed.error)}`);
+  }
+  return parsed.data;
 }
 
 /**
@@ -126,7 +142,10 @@ export async function connect(regionOption: string | undefined): Promise<{ cli: 
         'Configure them with `aws configure`, `aws sso login` or AWS_PROFILE, then try again.',
     );
   }
-  const { Account: account } = JSON.parse(identity.stdout) as { Account: string };
+  const { Account: account } = parseOutput(z.object({ Account: z.string() }), identity.stdout, [
+    'sts',
+    'get-caller-identity',
+  ]);
   return { cli, account };
 }
 

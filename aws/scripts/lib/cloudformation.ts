@@ -1,21 +1,49 @@
 /** Stack operations the three commands share: deploy, read outputs, delete. */
 import path from 'node:path';
-import { step, type AwsCli } from './aws-cli';
+import { z } from 'zod';
+import { parseOutput, step, type AwsCli } from './aws-cli';
 import { TEMPLATES_DIR, stackName, type StackKey, type StackPlan } from './stacks';
 
-export interface StackDescription {
-  readonly StackStatus: string;
-  readonly Outputs?: readonly { OutputKey: string; OutputValue: string }[];
-  readonly Parameters?: readonly { ParameterKey: string; ParameterValue: string }[];
-}
+const stackDescriptionSchema = z.object({
+  StackStatus: z.string(),
+  Outputs: z.array(z.object({ OutputKey: z.string(), OutputValue: z.string() })).optional(),
+  Parameters: z.array(z.object({ ParameterKey: z.string(), ParameterValue: z.string() })).optional(),
+});
+const describeStacksSchema = z.object({ Stacks: z.array(stackDescriptionSchema) });
+const stackEventsSchema = z.object({
+  StackEvents: z.array(
+    z.object({
+      LogicalResourceId: z.string(),
+      ResourceStatus: z.string(),
+      ResourceStatusReason: z.string().optional(),
+    }),
+  ),
+});
+
+export type StackDescription = z.infer<typeof stackDescriptionSchema>;
+
+/**
+ * The states of a stack that holds no resource and that CloudFormation cannot update: the deploy
+ * deletes it and creates it anew (prepareStack), so until then it counts as no stack at all (its
+ * parameters are those of a creation that never happened).
+ */
+const RECREATED_STATES: ReadonlyMap<string, string> = new Map([
+  ['ROLLBACK_COMPLETE', 'its first creation failed'],
+  ['REVIEW_IN_PROGRESS', 'its first change set was made but never carried out (it failed, or the deploy stopped)'],
+]);
+
+/** True when the deploy will delete `stack` and create it again (ROLLBACK_COMPLETE, REVIEW_IN_PROGRESS). */
+export const isToBeRecreated = (stack: StackDescription | undefined): boolean =>
+  stack !== undefined && RECREATED_STATES.has(stack.StackStatus);
 
 export async function describeStack(cli: AwsCli, name: string): Promise<StackDescription | undefined> {
-  const result = await cli.attempt(['cloudformation', 'describe-stacks', '--stack-name', name]);
+  const args = ['cloudformation', 'describe-stacks', '--stack-name', name];
+  const result = await cli.attempt(args);
   if (result.code !== 0) {
     if (/does not exist/.test(result.stderr)) return undefined;
     throw new Error(`aws cloudformation describe-stacks ${name} failed: ${result.stderr.trim()}`);
   }
-  return (JSON.parse(result.stdout) as { Stacks: StackDescription[] }).Stacks[0];
+  return parseOutput(describeStacksSchema, result.stdout, args).Stacks[0];
 }
 
 /** The outputs of a deployed stack; fails naming the command to run when it is not deployed. */
@@ -26,13 +54,17 @@ export async function stackOutputs(cli: AwsCli, environment: string, key: StackK
   return Object.fromEntries((stack.Outputs ?? []).map((output) => [output.OutputKey, output.OutputValue]));
 }
 
-/** The parameters a deployed stack runs with (CloudFormation lists defaults too); empty when not deployed. */
+/**
+ * The parameters a deployed stack runs with (CloudFormation lists defaults too); empty when not
+ * deployed, or when the deploy will create it anew (isToBeRecreated: nothing runs with them).
+ */
 export async function stackParameters(
   cli: AwsCli,
   environment: string,
   key: StackKey,
 ): Promise<Record<string, string>> {
   const stack = await describeStack(cli, stackName(environment, key));
+  if (isToBeRecreated(stack)) return {};
   return Object.fromEntries((stack?.Parameters ?? []).map((p) => [p.ParameterKey, p.ParameterValue]));
 }
 
@@ -80,18 +112,20 @@ export async function deployStack(
 
 /**
  * A stack CloudFormation cannot update: ROLLBACK_COMPLETE (its creation failed and was rolled
- * back) is deleted, with the reasons of the failure, so the deploy creates it anew; a stack in the
+ * back) and REVIEW_IN_PROGRESS (created by a change set never carried out) hold no resources and
+ * are deleted, with the reasons of the failure, so the deploy creates them anew; a stack in the
  * middle of an operation, or whose rollback failed, stops the deploy with what to do.
  */
 async function prepareStack(cli: AwsCli, name: string): Promise<void> {
   const status = (await describeStack(cli, name))?.StackStatus;
   if (status === undefined) return;
   const events = `aws cloudformation describe-stack-events --stack-name ${name} --region ${cli.region}`;
-  if (status === 'ROLLBACK_COMPLETE') {
+  const why = RECREATED_STATES.get(status);
+  if (why !== undefined) {
     const reasons = await creationFailures(cli, name);
     step(
-      `stack ${name} is in ROLLBACK_COMPLETE: its first creation failed (${reasons || 'see its events'}) and ` +
-        'CloudFormation cannot update such a stack. Deleting it (it holds no resources) and creating it again.',
+      `stack ${name} is in ${status}: ${why} (${reasons || 'see its events'}) and CloudFormation cannot ` +
+        'update such a stack. Deleting it (it holds no resources) and creating it again.',
     );
     await cli.text(['cloudformation', 'delete-stack', '--stack-name', name]);
     const waited = await cli.attempt(['cloudformation', 'wait', 'stack-delete-complete', '--stack-name', name]);
@@ -111,11 +145,10 @@ async function prepareStack(cli: AwsCli, name: string): Promise<void> {
 
 /** The reasons of the resources that failed to be created, from the stack's events. */
 async function creationFailures(cli: AwsCli, name: string): Promise<string> {
-  const result = await cli.attempt(['cloudformation', 'describe-stack-events', '--stack-name', name]);
+  const args = ['cloudformation', 'describe-stack-events', '--stack-name', name];
+  const result = await cli.attempt(args);
   if (result.code !== 0) return '';
-  const { StackEvents } = JSON.parse(result.stdout) as {
-    StackEvents: { LogicalResourceId: string; ResourceStatus: string; ResourceStatusReason?: string }[];
-  };
+  const { StackEvents } = parseOutput(stackEventsSchema, result.stdout, args);
   return StackEvents.filter((event) => event.ResourceStatus === 'CREATE_FAILED' && event.LogicalResourceId !== name)
     .map((event) => `${event.LogicalResourceId}: ${event.ResourceStatusReason ?? 'no reason given'}`)
     .slice(0, 3)

@@ -3,9 +3,10 @@
  * stack with the one-off tasks (databases, topics, migrations, seed) run on the new images before
  * the services move to them, then scaling and load-test stacks. Prints the API's URL at the end.
  */
+import { z } from 'zod';
 import { ensureAuthKeys } from './auth-keys';
-import { PrerequisiteError, connect, requireProgram, run, step, type AwsCli } from './aws-cli';
-import { deployStack, describeStack, stackParameters, type TemplateUpload } from './cloudformation';
+import { PrerequisiteError, connect, parseOutput, requireProgram, run, step, type AwsCli } from './aws-cli';
+import { deployStack, describeStack, isToBeRecreated, stackParameters, type TemplateUpload } from './cloudformation';
 import { deployRefusals, majorUpgradeNotice, type DeployRequest } from './deploy-checks';
 import { runTaskToCompletion } from './ecs';
 import {
@@ -20,7 +21,6 @@ import {
   stackName,
   toServicesState,
   type DeployContext,
-  type DescribedService,
   type ServicesState,
   type StackKey,
 } from './stacks';
@@ -123,31 +123,44 @@ interface ServicesDeploy {
 async function deployServices(cli: AwsCli, { context, network, upload, options }: ServicesDeploy) {
   const { environment } = context;
   const state = await servicesState(cli, environment);
-  if (!state.started && (await describeStack(cli, stackName(environment, 'services')))) {
+  const stack = await describeStack(cli, stackName(environment, 'services'));
+  if (!state.started && stack && !isToBeRecreated(stack)) {
     step('the services stack exists but no service was ever started (a first deploy that stopped): starting them now');
   }
   const requested = options.parameters.services ?? {};
-  const stack = findStack('services');
+  const plan = findStack('services');
   const jobsPhase = { ...requested, ...servicesJobsPhase(context, state) };
-  const services = await deployStack(cli, environment, stack, jobsPhase, upload);
+  const services = await deployStack(cli, environment, plan, jobsPhase, upload);
   await runOneOffJobs(cli, services, network, options.jobTimeoutSeconds);
   const rollout = { ...requested, ...servicesRolloutPhase(context, state, requested) };
-  return deployStack(cli, environment, stack, rollout, upload);
+  return deployStack(cli, environment, plan, rollout, upload);
 }
 
-/** The services as deployed: started when any runs tasks; the image tag and counts they run. */
+const describedServicesSchema = z.object({
+  services: z.array(
+    z.object({
+      serviceName: z.string().optional(),
+      desiredCount: z.number().optional(),
+      status: z.string().optional(),
+    }),
+  ),
+});
+
+/**
+ * The services as deployed: started when any runs tasks; the image tag and counts they run. Not
+ * started when there is no stack, when it is to be created anew (stackParameters is empty then),
+ * or when its cluster is gone (ClusterNotFoundException: a rollback deleted it).
+ */
 export async function servicesState(cli: AwsCli, environment: string): Promise<ServicesState> {
   const runningImageTag = (await stackParameters(cli, environment, 'services'))['ImageTag'];
   if (runningImageTag === undefined) return NOT_STARTED;
-  const { services } = await cli.json<{ services: DescribedService[] }>([
-    'ecs',
-    'describe-services',
-    '--cluster',
-    environment,
-    '--services',
-    ...Object.values(SERVICE_OF_COUNT),
-  ]);
-  return toServicesState(runningImageTag, services);
+  const args = ['ecs', 'describe-services', '--cluster', environment, '--services', ...Object.values(SERVICE_OF_COUNT)];
+  const result = await cli.attempt(args);
+  if (result.code !== 0) {
+    if (/ClusterNotFoundException/.test(result.stderr)) return NOT_STARTED;
+    throw new Error(`aws ecs describe-services failed: ${result.stderr.trim()}`);
+  }
+  return toServicesState(runningImageTag, parseOutput(describedServicesSchema, result.stdout, args).services);
 }
 
 /** The git commit (plus a timestamp when the tree has uncommitted changes): ECR tags are immutable. */
@@ -193,12 +206,10 @@ async function pushImages(cli: AwsCli, foundation: Record<string, string>, tag: 
 async function kafkaBootstrapBrokers(cli: AwsCli, clusterArn: string | undefined): Promise<string> {
   if (!clusterArn) throw new Error('the data stack has no KafkaClusterArn output');
   step('reading the MSK bootstrap brokers (IAM, port 9098)');
-  const brokers = await cli.json<{ BootstrapBrokerStringSaslIam?: string }>([
-    'kafka',
-    'get-bootstrap-brokers',
-    '--cluster-arn',
-    clusterArn,
-  ]);
+  const brokers = await cli.parse(
+    ['kafka', 'get-bootstrap-brokers', '--cluster-arn', clusterArn],
+    z.object({ BootstrapBrokerStringSaslIam: z.string().optional() }),
+  );
   if (!brokers.BootstrapBrokerStringSaslIam) throw new Error(`MSK cluster ${clusterArn} has no IAM bootstrap brokers`);
   return brokers.BootstrapBrokerStringSaslIam;
 }

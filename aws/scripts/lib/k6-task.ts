@@ -45,41 +45,12 @@ export interface K6Run {
   readonly localDir: string;
 }
 
+/** Uploads the suite, runs the k6 task to its end and copies its results; k6's exit code. */
 export async function runK6Task(cli: AwsCli, stacks: LoadTestStacks, run: K6Run): Promise<number> {
-  const bucket = stacks.loadtest['ResultsBucketName'] ?? '';
-  const prefix = `s3://${bucket}/runs/${run.runId}`;
+  const prefix = `s3://${stacks.loadtest['ResultsBucketName'] ?? ''}/runs/${run.runId}`;
   step(`run ${run.runId}: uploading ${K6_SUITE_DIR}/ to ${prefix}/scripts/`);
   await cli.text(['s3', 'cp', '--recursive', '--only-show-errors', stacks.suite, `${prefix}/scripts/`]);
-
-  const { SCENARIO: scenario, BASE_URL: baseUrl, RATES: rates } = run.k6Environment;
-  step(
-    `run ${run.runId}: k6 scenario "${scenario}"${rates ? ` at ${rates} orders/s` : ''} against ${baseUrl} ` +
-      '(an ECS task; this waits until it ends)',
-  );
-  // An admin token of its own (k6 sends it on every request), as a container override: never in
-  // a template, a log line or a process list (ecs.ts passes overrides in a private file).
-  const token: Record<string, string> = stacks.signer
-    ? { API_TOKEN: await mintToken(stacks.signer, { role: 'admin', userId: 1, ttlSeconds: K6_TASK_TIMEOUT_SECONDS }) }
-    : {};
-  const exitCodes = await runTaskToCompletion(
-    cli,
-    stacks.cluster,
-    stacks.loadtest['LoadTestTaskDefinition'] ?? '',
-    {
-      subnets: stacks.network['PrivateSubnetIds'] ?? '',
-      securityGroup: stacks.network['LoadTestSecurityGroupId'] ?? '',
-    },
-    {
-      containerEnvironments: [
-        { name: 'fetch-scripts', environment: { RUN_ID: run.runId } },
-        { name: 'k6', environment: { ...run.k6Environment, ...token } },
-        { name: 'upload-results', environment: { RUN_ID: run.runId } },
-      ],
-      pollSeconds: 15,
-      timeoutSeconds: K6_TASK_TIMEOUT_SECONDS,
-    },
-  );
-
+  const exitCodes = await runK6Container(cli, stacks, run);
   const local = path.relative(REPOSITORY_ROOT, run.localDir);
   step(`run ${run.runId}: copying ${prefix}/results/ to ${local}/`);
   await cli.text(['s3', 'cp', '--recursive', '--only-show-errors', `${prefix}/results/`, run.localDir]);
@@ -92,6 +63,33 @@ export async function runK6Task(cli: AwsCli, stacks: LoadTestStacks, run: K6Run)
   // k6 exits 99 when a threshold failed: the run is complete, the system missed a target.
   step(`run ${run.runId}: k6 exited ${k6}${k6 === 99 ? ' (a threshold failed)' : ''}; results in ${local}/`);
   return k6;
+}
+
+/** Runs the task (fetch the scripts, k6, upload the results) to its end; each container's exit code. */
+async function runK6Container(cli: AwsCli, stacks: LoadTestStacks, run: K6Run) {
+  const { SCENARIO: scenario, BASE_URL: baseUrl, RATES: rates } = run.k6Environment;
+  step(
+    `run ${run.runId}: k6 scenario "${scenario}"${rates ? ` at ${rates} orders/s` : ''} against ${baseUrl} ` +
+      '(an ECS task; this waits until it ends)',
+  );
+  // An admin token of its own (k6 sends it on every request), as a container override: never in
+  // a template, a log line or a process list (ecs.ts passes overrides in a private file).
+  const token: Record<string, string> = stacks.signer
+    ? { API_TOKEN: await mintToken(stacks.signer, { role: 'admin', userId: 1, ttlSeconds: K6_TASK_TIMEOUT_SECONDS }) }
+    : {};
+  const network = {
+    subnets: stacks.network['PrivateSubnetIds'] ?? '',
+    securityGroup: stacks.network['LoadTestSecurityGroupId'] ?? '',
+  };
+  return runTaskToCompletion(cli, stacks.cluster, stacks.loadtest['LoadTestTaskDefinition'] ?? '', network, {
+    containerEnvironments: [
+      { name: 'fetch-scripts', environment: { RUN_ID: run.runId } },
+      { name: 'k6', environment: { ...run.k6Environment, ...token } },
+      { name: 'upload-results', environment: { RUN_ID: run.runId } },
+    ],
+    pollSeconds: 15,
+    timeoutSeconds: K6_TASK_TIMEOUT_SECONDS,
+  });
 }
 
 /** UTC yyyymmddhhmmss, for run and experiment ids. */

@@ -2,8 +2,10 @@
  * `npm run aws -- token --role admin` or `--user 42`: a bearer token for the deployed gateway,
  * signed with the environment's private key (Secrets Manager), printed alone on stdout so that
  * scripts can use it: `curl -H "authorization: Bearer $(npm run -s aws -- token --role admin)"`.
+ * Its arguments mean what they mean to `npm run token` (@ecom/auth's parseTokenArguments); only
+ * where the key comes from differs (--env, --region: this tool's own options, parsed by aws.ts).
  */
-import { ROLES, type Role } from '@ecom/auth';
+import { parseTokenArguments, type Role } from '@ecom/auth';
 import { UsageError, connect } from './aws-cli';
 import { mintToken, readTokenSigner } from './auth-keys';
 
@@ -15,21 +17,19 @@ export interface TokenOptions {
   readonly ttlSeconds: number;
 }
 
-export const DEFAULT_TOKEN_TTL_SECONDS = 3600;
-/** The user id of an admin token when none is given (operators act for any user). */
-export const ADMIN_USER_ID = 1;
-
-/** `--role` / `--user` / `--ttl` as parsed by parseArgs; a customer token needs its user. */
-export function parseTokenOptions(values: { role?: string; user?: string; ttl?: string }) {
-  const role = (values.role ?? (values.user === undefined ? undefined : 'customer')) as Role | undefined;
-  if (role === undefined || !ROLES.includes(role)) {
-    throw new UsageError(`token: --role ${ROLES.join('|')} or --user <id> (a customer)`);
+/** The token's options from parseArgs' `--role` / `--user` / `--ttl`, by @ecom/auth's rules. */
+export function parseTokenOptions(values: { readonly role?: string; readonly user?: string; readonly ttl?: string }) {
+  const argv = (['role', 'user', 'ttl'] as const).flatMap((name) => {
+    const value = values[name];
+    return value === undefined ? [] : [`--${name}=${value}`];
+  });
+  try {
+    const { role, userId, ttlSeconds } = parseTokenArguments(argv);
+    return { role, userId, ttlSeconds };
+  } catch (error) {
+    if (error instanceof UsageError) throw new UsageError(`token: ${error.message}`);
+    throw error;
   }
-  const userId = values.user === undefined ? (role === 'admin' ? ADMIN_USER_ID : NaN) : Number(values.user);
-  if (!Number.isSafeInteger(userId) || userId < 1) throw new UsageError('token: --user must be a positive integer');
-  const ttlSeconds = values.ttl === undefined ? DEFAULT_TOKEN_TTL_SECONDS : Number(values.ttl);
-  if (!Number.isSafeInteger(ttlSeconds) || ttlSeconds < 1) throw new UsageError('token: --ttl must be seconds, > 0');
-  return { role, userId, ttlSeconds };
 }
 
 export async function printToken(options: TokenOptions): Promise<void> {

@@ -7,7 +7,9 @@
  * whose `match` (a regular expression) the S3 source matches. An argument `file://<path>` (the
  * tool's private files: task overrides, secret values) is logged and read as the file's content.
  * Optional state: `stackStatus` and `stackEvents` by stack name, `services` (ECS describe-services),
- * `taskRunsForever`, `secrets` (name → { ARN, SecretString }), `snapshots` (RDS), `leftSecrets`.
+ * `taskRunsForever`, `secrets` (name → { ARN, SecretString }), `snapshots` (RDS), `leftSecrets`,
+ * `clusters` (the ECS clusters there are; by default the one of each services stack that was created),
+ * `failing` (command, e.g. "ecs describe-services" → the error it fails with).
  *
  * Usage (through the wrappers the test writes): fake-cli.js PROGRAM ARGS...
  */
@@ -47,6 +49,7 @@ if (program === 'docker') answer('');
 if (program !== 'aws') fail(`fake-cli: unknown program ${program}`);
 
 const command = `${args[0]} ${args[1]}`;
+if (state.failing?.[command]) fail(state.failing[command], 254);
 switch (command) {
   case '--version undefined':
     answer('aws-cli/2.0.0 fake\n');
@@ -98,9 +101,22 @@ switch (command) {
     save();
     answer('');
     break;
-  case 'ecs describe-services':
+  case 'ecs describe-services': {
+    // The cluster is the services stack's: there while that stack is deployed and its creation was
+    // not rolled back (or never carried out), unless `state.clusters` lists the clusters there are.
+    const cluster = option('--cluster');
+    const stack = `${cluster}-services`;
+    const created = !['ROLLBACK_COMPLETE', 'REVIEW_IN_PROGRESS'].includes(state.stackStatus?.[stack]);
+    const exists = state.clusters ? state.clusters.includes(cluster) : state.deployed.includes(stack) && created;
+    if (!exists) {
+      fail(
+        'An error occurred (ClusterNotFoundException) when calling the DescribeServices operation: Cluster not found.',
+        254,
+      );
+    }
     answer({ services: state.services ?? [], failures: [] });
     break;
+  }
   case 'ecs stop-task':
   case 'rds wait':
     answer('');
@@ -136,10 +152,23 @@ switch (command) {
   case 'secretsmanager list-secrets':
     answer({ SecretList: state.leftSecrets ?? [] });
     break;
-  case 'rds describe-db-snapshots':
-    answer({ DBSnapshots: state.snapshots ?? [] });
+  case 'rds describe-db-snapshots': {
+    const id = option('--db-snapshot-identifier');
+    if (!args.includes('--db-snapshot-identifier')) answer({ DBSnapshots: state.snapshots ?? [] });
+    const found = (state.snapshots ?? []).filter((snapshot) => snapshot.DBSnapshotIdentifier === id);
+    if (found.length === 0) {
+      fail(
+        `An error occurred (DBSnapshotNotFound) when calling the DescribeDBSnapshots operation: DBSnapshot ${id} not found.`,
+        254,
+      );
+    }
+    answer({ DBSnapshots: found });
     break;
+  }
   case 'rds copy-db-snapshot':
+    if (state.snapshots.some((s) => s.DBSnapshotIdentifier === option('--target-db-snapshot-identifier'))) {
+      fail('An error occurred (DBSnapshotAlreadyExists) when calling the CopyDBSnapshot operation', 254);
+    }
     state.snapshots.push({
       DBSnapshotIdentifier: option('--target-db-snapshot-identifier'),
       KmsKeyId: option('--kms-key-id'),
