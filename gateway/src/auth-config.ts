@@ -1,10 +1,8 @@
 import { createPublicKey } from 'node:crypto';
 import { z } from 'zod';
-import { DEFAULT_AUDIENCE, DEFAULT_ISSUER, type VerificationKey } from '@ecom/auth';
+import { DEFAULT_AUDIENCE, DEFAULT_ISSUER, MIN_HS256_SECRET_LENGTH, type VerificationKey } from '@ecom/auth';
 import { ConfigError, env } from '@ecom/service-kit/config';
 
-/** The shortest HS256 secret accepted: 32 characters (`npm run token` and the launcher make 43). */
-export const MIN_HS256_SECRET_LENGTH = 32;
 /** The most clock skew the gateway may be told to accept on a token's times. */
 export const MAX_CLOCK_TOLERANCE_SECONDS = 300;
 

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { summaryRunFields } from './summary-machine';
+import { summaryBaselineSchema, summaryRunFields } from './summary-machine';
 
 export const summaryGoalSchema = z.object({
   figure: z.string().min(1),
@@ -28,15 +28,7 @@ export const capacitySummarySchema = z.object({
   settings: z.record(z.string(), z.unknown()),
   goals: z.array(summaryGoalSchema),
   capacity: z.array(z.object({ mode: z.string().min(1), max_rps: z.number().nonnegative(), slo: z.string() })),
-  baselines: z.array(
-    z.object({
-      name: z.string().min(1),
-      description: z.string(),
-      value: z.number(),
-      unit: z.string(),
-      ratio: z.object({ to: z.string(), value: z.number() }).nullable(),
-    }),
-  ),
+  baselines: z.array(summaryBaselineSchema),
   sync_burst: z
     .object({
       orders_per_burst: z.number().int().nonnegative(),

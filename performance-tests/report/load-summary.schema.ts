@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { summaryRunFields } from './summary-machine';
+import { summaryBaselineSchema, summaryRunFields } from './summary-machine';
 
 const milliseconds = z.number().nonnegative();
 const share = z.number().min(0).max(1);
@@ -67,15 +67,7 @@ export const loadSummarySchema = z.object({
   ),
   steps: z.array(loadStepSummarySchema),
   /** Compare runs: the ceilings measured after the steps (empty when BASELINES=false). */
-  baselines: z.array(
-    z.object({
-      name: z.string().min(1),
-      description: z.string(),
-      value: z.number(),
-      unit: z.string(),
-      ratio: z.object({ to: z.string(), value: z.number() }).nullable(),
-    }),
-  ),
+  baselines: z.array(summaryBaselineSchema),
   notes: z.array(z.string()),
 });
 

@@ -33,6 +33,15 @@ export const summaryRunFields = {
   machine: summaryMachineSchema,
 };
 
+/** A ceiling a run measured beside its steps (compare and capacity runs), and its ratio to another. */
+export const summaryBaselineSchema = z.object({
+  name: z.string().min(1),
+  description: z.string(),
+  value: z.number(),
+  unit: z.string(),
+  ratio: z.object({ to: z.string(), value: z.number() }).nullable(),
+});
+
 export type SummaryLoad = z.infer<typeof summaryLoadSchema>;
 export type SummaryMachine = z.infer<typeof summaryMachineSchema>;
 

@@ -1,5 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { renderDocSections } from '../report/doc-sections';
 import { summarizeLoadRun } from '../report/load-summary';
@@ -11,23 +10,18 @@ import {
   makeCompareSummary,
   makeLoadSummary,
   publishSummary,
+  useRunsDir,
 } from './support/summary-fixture';
 
 describe('the generated sections of load runs', () => {
-  let runsDir: string;
-
-  beforeEach(() => {
-    runsDir = mkdtempSync(path.join(tmpdir(), 'perf-runs-'));
-  });
-
-  afterEach(() => rmSync(runsDir, { recursive: true, force: true }));
+  const runsDir = useRunsDir();
 
   test('when a default compare run is published, then its section shows its command, steps, plots and notes', () => {
-    const dir = publishSummary(runsDir, '2026-11-30T15-00-00-compare', makeCompareSummary());
+    const dir = publishSummary(runsDir(), '2026-11-30T15-00-00-compare', makeCompareSummary());
     mkdirSync(path.join(dir, 'plots'));
     writeFileSync(path.join(dir, 'plots', 'throughput.svg'), '<svg/>');
 
-    const { compare } = renderDocSections(readPublishedRuns(runsDir));
+    const { compare } = renderDocSections(readPublishedRuns(runsDir()));
 
     expect(compare).toMatch(
       /^From \[`2026-11-30T15-00-00-compare`\]\(performance\/runs\/2026-11-30T15-00-00-compare\/summary\.json\): `RATES=50,100,200,400 npm run perf -- compare`,\nstarted 2026-11-23 10:15 UTC, 11 min 56 s;/,
@@ -57,9 +51,9 @@ describe('the generated sections of load runs', () => {
   });
 
   test('when a default compare run is published, then sync and async stand side by side at each rate', () => {
-    publishSummary(runsDir, '2026-11-30T15-00-00-compare', makeCompareSummary());
+    publishSummary(runsDir(), '2026-11-30T15-00-00-compare', makeCompareSummary());
 
-    const sections = renderDocSections(readPublishedRuns(runsDir));
+    const sections = renderDocSections(readPublishedRuns(runsDir()));
 
     expect(markdownRow(sections['compare-modes'], 'offered /s')).toEqual([
       'offered /s',
@@ -93,9 +87,9 @@ describe('the generated sections of load runs', () => {
         ? { ...step, worker_e2e: { p50_ms: 50, p99_ms: 250, count: 500 } }
         : step,
     );
-    publishSummary(runsDir, '2026-11-30T15-00-00-compare', { ...summary, steps });
+    publishSummary(runsDir(), '2026-11-30T15-00-00-compare', { ...summary, steps });
 
-    const sections = renderDocSections(readPublishedRuns(runsDir));
+    const sections = renderDocSections(readPublishedRuns(runsDir()));
 
     expect(markdownRow(sections['compare-modes'], '50')).toEqual([
       '50',
@@ -113,17 +107,17 @@ describe('the generated sections of load runs', () => {
   test('when a compare run offered no rate to both modes, then the side-by-side section says so', () => {
     const result = loadCompareResult();
     const syncOnly = { ...result, steps: result.steps.filter((step) => step.mode === 'sync') };
-    publishSummary(runsDir, '2026-11-30T15-00-00-compare', summarizeLoadRun(syncOnly, 'sync only'));
+    publishSummary(runsDir(), '2026-11-30T15-00-00-compare', summarizeLoadRun(syncOnly, 'sync only'));
 
-    const sections = renderDocSections(readPublishedRuns(runsDir));
+    const sections = renderDocSections(readPublishedRuns(runsDir()));
 
     expect(sections['compare-modes']).toMatch(/It offered no rate to both sync and async\.$/);
   });
 
   test('when only a contention compare run is published, then it fills the contention section alone', () => {
-    publishSummary(runsDir, '2026-11-30T14-01-26-compare', summarizeLoadRun(loadContentionResult(), 'contention'));
+    publishSummary(runsDir(), '2026-11-30T14-01-26-compare', summarizeLoadRun(loadContentionResult(), 'contention'));
 
-    const sections = renderDocSections(readPublishedRuns(runsDir));
+    const sections = renderDocSections(readPublishedRuns(runsDir()));
 
     expect(markdownRow(sections['compare-contention'], 'sync @ 100/s')).toEqual([
       'sync @ 100/s',
@@ -148,11 +142,11 @@ describe('the generated sections of load runs', () => {
   });
 
   test('when spike, soak and outbox runs are published, then each fills its own section', () => {
-    publishSummary(runsDir, '2026-11-30T15-00-00-spike', makeLoadSummary('spike', 'spike'));
-    publishSummary(runsDir, '2026-11-30T16-00-00-soak', makeLoadSummary('soak', 'soak'));
-    publishSummary(runsDir, '2026-11-30T14-55-32-outbox', loadOutboxSummary());
+    publishSummary(runsDir(), '2026-11-30T15-00-00-spike', makeLoadSummary('spike', 'spike'));
+    publishSummary(runsDir(), '2026-11-30T16-00-00-soak', makeLoadSummary('soak', 'soak'));
+    publishSummary(runsDir(), '2026-11-30T14-55-32-outbox', loadOutboxSummary());
 
-    const sections = renderDocSections(readPublishedRuns(runsDir));
+    const sections = renderDocSections(readPublishedRuns(runsDir()));
 
     expect(sections.spike).toContain('`npm run perf -- spike`');
     expect(sections.soak).toContain('`npm run perf -- soak`');
@@ -174,7 +168,7 @@ describe('the generated sections of load runs', () => {
   });
 
   test('when nothing is published, then each load section says in one line which command makes its run', () => {
-    const sections = renderDocSections(readPublishedRuns(runsDir));
+    const sections = renderDocSections(readPublishedRuns(runsDir()));
 
     for (const name of [
       'compare',

@@ -5,8 +5,7 @@
  * `npm run perf:publish`.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { summarizeCapacityRun } from '../report/capacity-summary';
 import { SECTION_NAMES, renderDocSections } from '../report/doc-sections';
@@ -22,6 +21,7 @@ import {
   makeCompareSummary,
   makeLoadSummary,
   publishSummary,
+  useRunsDir,
 } from './support/summary-fixture';
 
 /**
@@ -45,11 +45,6 @@ const GATEWAY_SUMMARY = {
     { name: 'gateway', req_per_s: 1927.5, p50_ms: 19, p99_ms: 36, cpu_us_per_request: 421, idle_added_p50_us: 422 },
   ],
 };
-
-function publish(runsDir: string, folder: string, summary: unknown): void {
-  mkdirSync(path.join(runsDir, folder), { recursive: true });
-  writeFileSync(path.join(runsDir, folder, 'summary.json'), JSON.stringify(summary));
-}
 
 const withMarkers = (names: readonly string[]) =>
   names.map((name) => `<!-- generated:${name} begin -->\n<!-- generated:${name} end -->`).join('\n\n');
@@ -100,28 +95,22 @@ describe('findHandTypedFigureTables', () => {
 });
 
 describe('the generated sections', () => {
-  let runsDir: string;
-
-  beforeEach(() => {
-    runsDir = mkdtempSync(path.join(tmpdir(), 'perf-runs-'));
-  });
-
-  afterEach(() => rmSync(runsDir, { recursive: true, force: true }));
+  const runsDir = useRunsDir();
 
   test('when several runs are published, then the newest capacity run and the newest gateway run are shown', () => {
     const older = summarizeCapacityRun(
       makeCapacityResult({ ...FIGURES, syncCapacity: 10 }),
       '2026-11-29T08-00-00-capacity',
     );
-    publish(runsDir, '2026-11-29T08-00-00-capacity', older);
-    publish(
-      runsDir,
+    publishSummary(runsDir(), '2026-11-29T08-00-00-capacity', older);
+    publishSummary(
+      runsDir(),
       '2026-11-30T12-00-00-capacity',
       summarizeCapacityRun(makeCapacityResult(), '2026-11-30T12-00-00-capacity'),
     );
-    publish(runsDir, '2026-11-30T13-00-00-gateway', GATEWAY_SUMMARY);
+    publishSummary(runsDir(), '2026-11-30T13-00-00-gateway', GATEWAY_SUMMARY);
 
-    const sections = renderDocSections(readPublishedRuns(runsDir));
+    const sections = renderDocSections(readPublishedRuns(runsDir()));
 
     expect(sections['capacity-goals']).toContain(
       '[`2026-11-30T12-00-00-capacity`](performance/runs/2026-11-30T12-00-00-capacity/summary.json)',
@@ -148,30 +137,30 @@ describe('the generated sections', () => {
   });
 
   test('when nothing is published, then each section says how to publish a run', () => {
-    const sections = renderDocSections(readPublishedRuns(path.join(runsDir, 'missing')));
+    const sections = renderDocSections(readPublishedRuns(path.join(runsDir(), 'missing')));
 
     expect(sections['capacity-goals']).toMatch(/^No capacity run is published yet/);
     expect(sections['gateway-variants']).toMatch(/^No gateway benchmark is published yet/);
   });
 
   test('when the sections are written into a document, then prettier leaves it as it is', () => {
-    publish(
-      runsDir,
+    publishSummary(
+      runsDir(),
       '2026-11-30T12-00-00-capacity',
       summarizeCapacityRun(makeCapacityResult(), '2026-11-30T12-00-00-capacity'),
     );
-    publish(runsDir, '2026-11-30T13-00-00-gateway', GATEWAY_SUMMARY);
-    publishSummary(runsDir, '2026-11-30T14-00-00-compare', makeCompareSummary());
-    publishSummary(runsDir, '2026-11-30T14-01-26-compare', summarizeLoadRun(loadContentionResult(), 'contention'));
-    publishSummary(runsDir, '2026-11-30T14-10-00-spike', makeLoadSummary('spike', 'spike'));
-    publishSummary(runsDir, '2026-11-30T14-20-00-soak', makeLoadSummary('soak', 'soak'));
-    publishSummary(runsDir, '2026-11-30T14-55-32-outbox', loadOutboxSummary());
-    const doc = path.join(runsDir, 'doc.md');
+    publishSummary(runsDir(), '2026-11-30T13-00-00-gateway', GATEWAY_SUMMARY);
+    publishSummary(runsDir(), '2026-11-30T14-00-00-compare', makeCompareSummary());
+    publishSummary(runsDir(), '2026-11-30T14-01-26-compare', summarizeLoadRun(loadContentionResult(), 'contention'));
+    publishSummary(runsDir(), '2026-11-30T14-10-00-spike', makeLoadSummary('spike', 'spike'));
+    publishSummary(runsDir(), '2026-11-30T14-20-00-soak', makeLoadSummary('soak', 'soak'));
+    publishSummary(runsDir(), '2026-11-30T14-55-32-outbox', loadOutboxSummary());
+    const doc = path.join(runsDir(), 'doc.md');
     writeFileSync(
       doc,
       replaceGeneratedSections(
         `# Doc\n\n${withMarkers(SECTION_NAMES)}\n`,
-        renderDocSections(readPublishedRuns(runsDir)),
+        renderDocSections(readPublishedRuns(runsDir())),
       ),
     );
 

@@ -1,5 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { summarizeCapacityRun } from '../report/capacity-summary';
 import { summarizeLoadRun } from '../report/load-summary';
@@ -11,27 +10,22 @@ import {
   makeCompareSummary,
   makeLoadSummary,
   publishSummary,
+  useRunsDir,
 } from './support/summary-fixture';
 
 const GATEWAY = { scenario: 'gateway', command: 'npm run perf:gateway', variants: [] };
 
 describe('readPublishedRuns', () => {
-  let runsDir: string;
-
-  beforeEach(() => {
-    runsDir = mkdtempSync(path.join(tmpdir(), 'perf-runs-'));
-  });
-
-  afterEach(() => rmSync(runsDir, { recursive: true, force: true }));
+  const runsDir = useRunsDir();
 
   test('when runs of every kind are published, then each is selected by its kind, not by its folder name', () => {
-    publishSummary(runsDir, '2026-11-30T10-00-00-capacity', summarizeCapacityRun(makeCapacityResult(), 'c'));
-    publishSummary(runsDir, '2026-11-30T11-00-00-gateway', GATEWAY);
-    publishSummary(runsDir, '2026-11-30T12-00-00-compare', makeCompareSummary('2026-11-30T12-00-00-compare'));
-    publishSummary(runsDir, '2026-11-30T13-00-00-outbox', loadOutboxSummary());
-    publishSummary(runsDir, '2026-11-30T14-00-00-spike', makeLoadSummary('spike', '2026-11-30T14-00-00-spike'));
+    publishSummary(runsDir(), '2026-11-30T10-00-00-capacity', summarizeCapacityRun(makeCapacityResult(), 'c'));
+    publishSummary(runsDir(), '2026-11-30T11-00-00-gateway', GATEWAY);
+    publishSummary(runsDir(), '2026-11-30T12-00-00-compare', makeCompareSummary('2026-11-30T12-00-00-compare'));
+    publishSummary(runsDir(), '2026-11-30T13-00-00-outbox', loadOutboxSummary());
+    publishSummary(runsDir(), '2026-11-30T14-00-00-spike', makeLoadSummary('spike', '2026-11-30T14-00-00-spike'));
 
-    const runs = readPublishedRuns(runsDir);
+    const runs = readPublishedRuns(runsDir());
 
     expect(runs.capacity?.folder).toBe('2026-11-30T10-00-00-capacity');
     expect(runs.gateway?.folder).toBe('2026-11-30T11-00-00-gateway');
@@ -40,12 +34,12 @@ describe('readPublishedRuns', () => {
   });
 
   test('when several load runs are published, then the newest of each scenario and data set is found', () => {
-    publishSummary(runsDir, '2026-11-30T12-00-00-compare', makeCompareSummary('older default'));
-    publishSummary(runsDir, '2026-11-30T13-00-00-compare', summarizeLoadRun(loadContentionResult(), 'contention'));
-    publishSummary(runsDir, '2026-11-30T14-00-00-compare', makeCompareSummary('newer default'));
-    publishSummary(runsDir, '2026-11-30T15-00-00-soak', makeLoadSummary('soak', 'soak'));
+    publishSummary(runsDir(), '2026-11-30T12-00-00-compare', makeCompareSummary('older default'));
+    publishSummary(runsDir(), '2026-11-30T13-00-00-compare', summarizeLoadRun(loadContentionResult(), 'contention'));
+    publishSummary(runsDir(), '2026-11-30T14-00-00-compare', makeCompareSummary('newer default'));
+    publishSummary(runsDir(), '2026-11-30T15-00-00-soak', makeLoadSummary('soak', 'soak'));
 
-    const runs = readPublishedRuns(runsDir);
+    const runs = readPublishedRuns(runsDir());
 
     expect(newestLoadRun(runs, 'compare', 'default')?.summary.run).toBe('newer default');
     expect(newestLoadRun(runs, 'compare', 'contention')?.summary.run).toBe('contention');
@@ -54,24 +48,24 @@ describe('readPublishedRuns', () => {
   });
 
   test('when a folder holds notes but no summary.json, then it is not a run', () => {
-    mkdirSync(path.join(runsDir, '2026-11-30-issue-16'));
-    writeFileSync(path.join(runsDir, '2026-11-30-issue-16', 'sync-sweep.md'), '# notes');
+    mkdirSync(path.join(runsDir(), '2026-11-30-issue-16'));
+    writeFileSync(path.join(runsDir(), '2026-11-30-issue-16', 'sync-sweep.md'), '# notes');
 
-    expect(readPublishedRuns(runsDir)).toEqual({ load: [] });
+    expect(readPublishedRuns(runsDir())).toEqual({ load: [] });
   });
 
   test('when a summary declares a kind no reader knows, then reading refuses it, naming the file', () => {
-    publishSummary(runsDir, '2026-11-30T12-00-00-mystery', { kind: 'mystery' });
+    publishSummary(runsDir(), '2026-11-30T12-00-00-mystery', { kind: 'mystery' });
 
-    expect(() => readPublishedRuns(runsDir)).toThrow(
+    expect(() => readPublishedRuns(runsDir())).toThrow(
       /2026-11-30T12-00-00-mystery\/summary\.json declares no known kind \(its "kind" is "mystery"; known: capacity, gateway, load, outbox, scaling\)/,
     );
   });
 
   test('when a summary declares its kind but does not fit it, then reading refuses it, naming the file', () => {
-    publishSummary(runsDir, '2026-11-30T12-00-00-compare', { kind: 'load', scenario: 'compare' });
+    publishSummary(runsDir(), '2026-11-30T12-00-00-compare', { kind: 'load', scenario: 'compare' });
 
-    expect(() => readPublishedRuns(runsDir)).toThrow(
+    expect(() => readPublishedRuns(runsDir())).toThrow(
       /2026-11-30T12-00-00-compare\/summary\.json is not a load-run summary/,
     );
   });

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { InvalidTokenError, type TokenVerifier } from '@ecom/auth';
-import { IDENTITY_HEADERS, type Identity } from '@ecom/auth/identity';
+import { IDENTITY_HEADERS, type Identity, type Role } from '@ecom/auth/identity';
 import { AppError, unavailableError } from '@ecom/service-kit/errors';
 import { sendError } from './errors.middleware';
 import type { Middleware } from './middleware-chain';
@@ -10,7 +10,7 @@ import type { RouteAccess } from './route-access';
 const AUTH_USER_ID_HEADER = IDENTITY_HEADERS.userId;
 const AUTH_ROLE_HEADER = IDENTITY_HEADERS.role;
 
-const OUTCOME = Symbol('gateway.authentication');
+const VERDICT = Symbol('gateway.authentication');
 
 /** A refused request: the error it gets, and the `WWW-Authenticate` challenge that goes with it. */
 interface Refusal {
@@ -20,20 +20,22 @@ interface Refusal {
 
 /** What the token of a request proved: who sent it, or why it is refused. */
 type Outcome = { readonly identity: Identity } | { readonly refusal: Refusal };
-type Authenticated = IncomingMessage & { [OUTCOME]?: Outcome };
+/** A protected route's roles, and what the request's token proved (set by `authenticate`). */
+type Verdict = { readonly access: readonly Role[]; readonly outcome: Outcome };
+type Authenticated = IncomingMessage & { [VERDICT]?: Verdict };
 
 /** The identity a verified token gave this request, if any (the rate limit counts by it). */
 export function identityOf(req: IncomingMessage): Identity | undefined {
-  const outcome = (req as Authenticated)[OUTCOME];
+  const outcome = (req as Authenticated)[VERDICT]?.outcome;
   return outcome !== undefined && 'identity' in outcome ? outcome.identity : undefined;
 }
 
 /**
  * First step: removes the identity headers whatever the client sent (only the gateway speaks for
- * a caller), then, on a route that needs a role, verifies the bearer token and remembers what it
- * proved. Nothing is answered here, so the rate limit (which runs next and counts by the token's
- * subject) also counts requests whose token is refused; `authorize` answers them.
- * `verify` is undefined when authentication is off (AUTH_ENABLED=false).
+ * a caller), then, on a route that needs a role, verifies the bearer token and remembers the
+ * route's roles and what the token proved. Nothing is answered here, so the rate limit (which
+ * runs next and counts by the token's subject) also counts requests whose token is refused;
+ * `authorize` answers them. `verify` is undefined when authentication is off (AUTH_ENABLED=false).
  */
 export function authenticate(
   accessOf: (req: IncomingMessage) => RouteAccess,
@@ -41,24 +43,27 @@ export function authenticate(
 ): Middleware {
   return (req, _res, next) => {
     stripIdentityHeaders(req);
+    if (verify === undefined) return next();
+    const access = accessOf(req);
     // Synchronous unless there is a token to verify: catalogue reads take no promise here.
-    if (verify === undefined || accessOf(req) === 'anyone') return next();
+    if (access === 'anyone') return next();
     return verifyBearer(req.headers.authorization, verify).then((outcome) => {
-      (req as Authenticated)[OUTCOME] = outcome;
+      (req as Authenticated)[VERDICT] = { access, outcome };
       next();
     });
   };
 }
 
 /**
- * Second step: a route that needs a role gets 401 without a valid token and 403 with a role it
- * does not admit; otherwise the request goes on with `x-auth-user-id` and `x-auth-role` set.
+ * Second step, on what `authenticate` remembered (nothing: auth is off or the route is public): a
+ * route that needs a role gets 401 without a valid token and 403 with a role it does not admit;
+ * otherwise the request goes on with `x-auth-user-id` and `x-auth-role` set.
  */
-export function authorize(accessOf: (req: IncomingMessage) => RouteAccess, enabled: boolean): Middleware {
+export function authorize(): Middleware {
   return (req, res, next) => {
-    const access = accessOf(req);
-    if (!enabled || access === 'anyone') return next();
-    const outcome = (req as Authenticated)[OUTCOME] ?? { refusal: missingToken() };
+    const verdict = (req as Authenticated)[VERDICT];
+    if (verdict === undefined) return next();
+    const { access, outcome } = verdict;
     if ('refusal' in outcome) return refuse(req, res, outcome.refusal);
     const { userId, role } = outcome.identity;
     if (!access.includes(role)) return refuse(req, res, forbidden(role, access));

@@ -60,7 +60,7 @@ function guards({ config, everyRequest }: ProxyRoutesOptions): (name: UpstreamNa
   const bodyLimit = rejectOversizedBody(config.bodyLimitBytes);
   return (name) => {
     const accessOf = (req: IncomingMessage) => accessTo(req.method, name, routeTemplateOf(req));
-    return [...everyRequest, bodyLimit, authenticate(accessOf, verify), ...limit, authorize(accessOf, auth.enabled)];
+    return [...everyRequest, bodyLimit, authenticate(accessOf, verify), ...limit, authorize()];
   };
 }
 

@@ -1,7 +1,7 @@
 /** `@ecom/auth`: roles, signing keys, and bearer tokens signed (CLI, launcher, tests) and verified (gateway) with jose. */
 export { ROLES, DEFAULT_ISSUER, DEFAULT_AUDIENCE, type Role, type Identity } from './roles';
 export { IDENTITY_HEADERS, USER_ID_PATTERN, userIdText } from './identity';
-export { generateSigningSecret, generateRsaKeyPair, type SigningKey } from './signing-keys';
+export { generateSigningSecret, generateRsaKeyPair, MIN_HS256_SECRET_LENGTH, type SigningKey } from './signing-keys';
 export { signToken, type TokenRequest } from './sign-token';
 export {
   createTokenVerifier,

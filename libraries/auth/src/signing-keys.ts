@@ -6,6 +6,9 @@ export type SigningKey =
   | { readonly algorithm: 'HS256'; readonly secret: string }
   | { readonly algorithm: 'RS256'; readonly privateKeyPem: string };
 
+/** The shortest HS256 secret the gateway accepts (AUTH_HS256_SECRET); `generateSigningSecret` makes 43. */
+export const MIN_HS256_SECRET_LENGTH = 32;
+
 /** A fresh HS256 secret: 32 random bytes, base64url (43 characters). */
 export function generateSigningSecret(): string {
   return randomBytes(32).toString('base64url');

@@ -1,5 +1,6 @@
 /** Published summaries of every kind, folders to publish them in, and results folders to publish from. */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { outboxSummarySchema, type OutboxSummary } from '../../outbox/outbox-summary.schema';
 import type { LoadSummary } from '../../report/load-summary.schema';
@@ -34,6 +35,16 @@ export function makeCompareSummary(
 /** The same compare run recast as a spike or soak run (its steps stand for phases or slices). */
 export function makeLoadSummary(scenario: 'spike' | 'soak', run: string): LoadSummary {
   return makeCompareSummary(run, { scenario, command: `npm run perf -- ${scenario}` });
+}
+
+/** A fresh, empty runs folder for each test of the calling describe (removed after it): call `runsDir()` inside a test. */
+export function useRunsDir(): () => string {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'perf-runs-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  return () => dir;
 }
 
 export function publishSummary(runsDir: string, folder: string, summary: unknown): string {

@@ -5,11 +5,8 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { generateSigningSecret } from '@ecom/auth';
+import { generateSigningSecret, MIN_HS256_SECRET_LENGTH } from '@ecom/auth';
 import { dataDirectory } from '../repository-root';
-
-/** The gateway refuses shorter secrets (AUTH_HS256_SECRET). */
-const MIN_SECRET_LENGTH = 32;
 
 export interface LocalSecret {
   readonly secret: string;
@@ -41,8 +38,10 @@ function readOrCreateSecret(file: string): string {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
   }
   const secret = readFileSync(file, 'utf8').trim();
-  if (secret.length < MIN_SECRET_LENGTH) {
-    throw new Error(`${file} holds a secret shorter than ${MIN_SECRET_LENGTH} characters: delete it to get a new one`);
+  if (secret.length < MIN_HS256_SECRET_LENGTH) {
+    throw new Error(
+      `${file} holds a secret shorter than ${MIN_HS256_SECRET_LENGTH} characters: delete it to get a new one`,
+    );
   }
   return secret;
 }
