@@ -222,5 +222,52 @@ describe('the aws tool: loadtest', () => {
       ['sync', '50,100,150,180,200,220,250'],
       ['async', '200,400,600,720,800,880,1000'],
     ]);
+    // The fake cluster described no service: none is set back, and each is named to be set by hand.
+    expect(result.output).toMatch(
+      /order-worker's count before the experiment was not known \(not ACTIVE then\): set it by hand/,
+    );
+  }, 60_000);
+
+  /** Deployed services running these counts (describe-services answers them). */
+  const running = (counts: Record<string, number>) => ({
+    ...READY,
+    services: Object.entries(counts).map(([serviceName, desiredCount]) => ({
+      serviceName,
+      desiredCount,
+      status: 'ACTIVE',
+    })),
+  });
+  // The order service ran no task before: it is set back to 0, not left at the experiment's count.
+  const before = { gateway: 2, 'product-service': 3, 'order-service': 0, 'order-worker': 1 };
+  const setBack = ['gateway=2', 'product-service=3', 'order-service=0', 'order-worker=1'];
+
+  it('when an experiment ends, then every service is set back to the count it ran before, zero included', async () => {
+    const fake = workspace(['aws'], {
+      ...running(before),
+      results: [{ match: '.', dir: path.join(FIXTURES, 'product-sync-1x-r1') }],
+    });
+    const args = ['--tier', 'product-service', '--instances', '1', '--repeats', '1', '--single-capacity', 'sync=100'];
+    const result = await runTool(fake, ['loadtest', ...args, '--results-dir', resultsOf(fake)]);
+    expect(result.code).toBe(0);
+    expect(countsOf(callsOf(fake))).toEqual([
+      ...['gateway=1', 'product-service=1', 'order-service=1', 'order-worker=1'],
+      ...setBack,
+    ]);
+    expect(result.output).toMatch(
+      /setting the services back to the counts they ran before: gateway 2, product-service 3/,
+    );
+  }, 60_000);
+
+  it('when an experiment fails after scaling, then the services are still set back, and the failure is what it reports', async () => {
+    // No recorded k6 results: the single-instance probe task leaves no summary to read.
+    const fake = workspace(['aws'], running(before));
+    const args = ['--tier', 'product-service', '--instances', '1,2', '--results-dir', resultsOf(fake)];
+    const result = await runTool(fake, ['loadtest', ...args]);
+    expect(result.code).toBe(1);
+    expect(result.output).toMatch(/the probe left no readable k6 summary/);
+    expect(countsOf(callsOf(fake))).toEqual([
+      ...['gateway=2', 'product-service=1', 'order-service=2', 'order-worker=2'],
+      ...setBack,
+    ]);
   }, 60_000);
 });

@@ -53,6 +53,19 @@ export interface SearchTarget {
   readonly e2eSample: number;
 }
 
+/** When a probe's measured step ran, in epoch ms (k6's start-up, set-up and warm-up are outside it). */
+export interface ProbeSpan {
+  readonly fromMs: number;
+  readonly toMs: number;
+}
+
+/** Told around every probe (its k6 run and the drain after it): e.g. to read what the probe's load used. */
+export interface ProbeObserver {
+  started(rate: number): void;
+  /** `span`: the measured step's own time, when k6 reported when its steps began. */
+  ended(rate: number, held: boolean, span: ProbeSpan | undefined): void;
+}
+
 export interface Search {
   readonly mode: string;
   readonly slo: Slo;
@@ -84,9 +97,10 @@ export async function searchCapacity(
   target: SearchTarget,
   settings: SearchSettings,
   steps: StepResult[],
+  observer?: ProbeObserver,
 ): Promise<Search> {
   const probes: K6Step[] = [];
-  const probe = prober(ctx, target, settings, (step, results) => {
+  const probe = prober(ctx, target, settings, observer, (step, results) => {
     steps.push(...results);
     if (step) probes.push(step);
   });
@@ -120,15 +134,18 @@ function prober(
   ctx: RunContext,
   target: SearchTarget,
   settings: SearchSettings,
+  observer: ProbeObserver | undefined,
   record: (step: K6Step | undefined, results: StepResult[]) => void,
 ): (rate: number, repeatClear?: boolean) => Promise<boolean> {
   const repeats = settings.confirmFirstMiss ? (settings.missRepeats ?? 1) : 0;
   let warmUpSeconds = settings.warmUpSeconds ?? 0;
   const probeOnce = async (rate: number, attempt: number) => {
-    const { step, result } = await runProbe(ctx, target, settings, rate, attempt, warmUpSeconds);
+    observer?.started(rate);
+    const { step, result, span } = await runProbe(ctx, target, settings, rate, attempt, warmUpSeconds);
     warmUpSeconds = 0;
     record(step, result);
     const held = result[0]?.sloMet === true;
+    observer?.ended(rate, held, span);
     ctx.say(`${target.name} @ ${rate}/s: ${describeProbe(step, result[0])} → ${held ? 'held' : 'missed'}`);
     // A probe over capacity leaves queues behind it (in-flight requests, pools, the broker): let them settle.
     if (!held) await sleep(SETTLE_AFTER_MISS_MS);
@@ -176,7 +193,13 @@ async function runProbe(
   );
   await awaitDrained(ctx);
   const renamed = { ...outcome, steps: outcome.steps.map((step) => ({ ...step, mode: target.name })) };
-  return { step: renamed.steps[0], result: stepResults(ctx, renamed, target.slo) };
+  const stepsAt = (outcome.setup as { stepsStartedAtMs?: number } | undefined)?.stepsStartedAtMs;
+  const first = outcome.steps[0];
+  const span =
+    stepsAt !== undefined && first
+      ? { fromMs: stepsAt + first.startS * 1000, toMs: stepsAt + (first.startS + first.durationS) * 1000 }
+      : undefined;
+  return { step: renamed.steps[0], result: stepResults(ctx, renamed, target.slo), span };
 }
 
 function describeProbe(step: K6Step | undefined, result: StepResult | undefined): string {

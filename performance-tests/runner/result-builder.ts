@@ -76,6 +76,8 @@ const ZERO_LATENCY = { avg: 0, p50: 0, p95: 0, p99: 0, max: 0 };
 export interface StepSamples {
   readonly readings: readonly ProcessReading[];
   readonly windowEndS?: number;
+  /** The requests that shared the window's CPU: this step's and those of steps run beside it (default: its own). */
+  readonly requestsInWindow?: number;
 }
 
 /**
@@ -94,7 +96,12 @@ export function toStepResult(
   const drain = step.mode.startsWith('async') && lag.length > 0 ? drainOf(lag, startS + step.durationS) : undefined;
   const { count: _count, ...latency } = step.latencyMs ?? { ...ZERO_LATENCY, count: 0 };
   const windowEndS = samples?.windowEndS ?? startS + step.durationS + (drain?.seconds ?? 0) + 1;
-  const processes = samples ? figuresOfProcesses(samples.readings, startS, windowEndS, step) : {};
+  const processes = samples
+    ? figuresOfProcesses(samples.readings, startS, windowEndS, {
+        mode: step.mode,
+        requests: samples.requestsInWindow ?? step.requests,
+      })
+    : {};
   const misses = slo ? sloMisses(step, slo, drain?.seconds, processes.workerE2eMs) : undefined;
   return {
     mode: step.mode,

@@ -10,7 +10,7 @@ import type {
   SyncBurst,
 } from '../report/result.schema';
 import { k6TokenEnv, resolveApiToken } from './api-token';
-import { runK6, type K6Outcome } from './k6';
+import { runK6, type K6Outcome, type K6Step } from './k6';
 import type { LocalSystem } from './local-system';
 import { sleep } from './processes';
 import { toStepResult, type Slo } from './result-builder';
@@ -115,18 +115,35 @@ export function stepOffsetS(ctx: RunContext, outcome: K6Outcome): number {
 /**
  * The k6 run's steps as results. A step's window for the process figures (CPU per request, the
  * worker's histogram) runs from its start until its backlog drained, at most until the next step.
+ * Steps that run at the same time (a soak's modes) share their window's CPU: it is divided by the
+ * requests of all of them, since a process's CPU cannot be told apart by the mode that caused it.
  */
 export function stepResults(ctx: RunContext, outcome: K6Outcome, slo?: Slo): StepResult[] {
   const offset = stepOffsetS(ctx, outcome);
   const readings = ctx.processes?.readings;
-  return outcome.steps.map((step) => {
-    const plain = toStepResult(step, offset, lagPoints(ctx), slo);
-    if (!readings) return plain;
-    const end = plain.startS + plain.durationS;
+  const plain = outcome.steps.map((step) => toStepResult(step, offset, lagPoints(ctx), slo));
+  if (!readings) return plain;
+  const windowEnds = plain.map((result) => {
+    const end = result.startS + result.durationS;
     const next = outcome.steps.map((s) => s.startS + offset).find((startS) => startS >= end - 0.05);
-    const drained = end + (plain.drainS ?? 0) + 1;
-    const windowEndS = next === undefined ? drained : Math.min(drained, next);
-    return toStepResult(step, offset, lagPoints(ctx), slo, { readings, windowEndS });
+    const drained = end + (result.drainS ?? 0) + 1;
+    return next === undefined ? drained : Math.min(drained, next);
+  });
+  return outcome.steps.map((step) => {
+    // Steps side by side share one window (the latest end among them) and its requests.
+    const group = concurrentSteps(outcome.steps, step);
+    const windowEndS = Math.max(...group.map((member) => windowEnds[outcome.steps.indexOf(member)]!));
+    const requestsInWindow = group.reduce((sum, member) => sum + member.requests, 0);
+    return toStepResult(step, offset, lagPoints(ctx), slo, { readings, windowEndS, requestsInWindow });
+  });
+}
+
+/** `step` and the steps running beside it: overlapping it for more than half of the shorter one. */
+export function concurrentSteps<T extends Pick<K6Step, 'startS' | 'durationS'>>(steps: readonly T[], step: T): T[] {
+  return steps.filter((other) => {
+    const overlap =
+      Math.min(step.startS + step.durationS, other.startS + other.durationS) - Math.max(step.startS, other.startS);
+    return other === step || overlap > Math.min(step.durationS, other.durationS) / 2;
   });
 }
 

@@ -33,6 +33,17 @@ export interface CpuQuotas {
   limit(label: string, pid: number, cores: number): void;
   /** Moves every limited process back and removes the groups. */
   release(): void;
+  /**
+   * The CFS periods the limited groups have run in so far, and in how many of them a group used up
+   * its quota and waited: summed over the groups (null without a cgroup controller). The kernel's
+   * own account of whether the quota was what held a process back.
+   */
+  throttling(): Throttling | null;
+}
+
+export interface Throttling {
+  readonly periods: number;
+  readonly throttled: number;
 }
 
 export interface CpuQuotaOptions {
@@ -63,7 +74,7 @@ export function openCpuQuotas(options: CpuQuotaOptions = {}): CpuQuotas {
     return cgroupQuotas(mechanism, base, parent, periodUs);
   }
   if (mechanism === 'taskset') return tasksetQuotas();
-  return { mechanism, periodUs: null, limit: () => {}, release: () => {} };
+  return { mechanism, periodUs: null, limit: () => {}, release: () => {}, throttling: () => null };
 }
 
 function cgroupQuotas(mechanism: 'cgroup-v1' | 'cgroup-v2', base: string, parent: string, periodUs: number): CpuQuotas {
@@ -96,7 +107,20 @@ function cgroupQuotas(mechanism: 'cgroup-v1' | 'cgroup-v2', base: string, parent
       for (const member of processTree(pid)) writeFileSync(path.join(group, 'cgroup.procs'), String(member));
     },
     release,
+    throttling: () => sumThrottling([...groups].map((group) => path.join(group, 'cpu.stat'))),
   };
+}
+
+/** `nr_periods` and `nr_throttled` of each group's cpu.stat (the same keys in v1 and v2), added up. */
+export function sumThrottling(statFiles: readonly string[]): Throttling {
+  let periods = 0;
+  let throttled = 0;
+  for (const file of statFiles) {
+    const stat = existsSync(file) ? readFileSync(file, 'utf8') : '';
+    periods += Number(/^nr_periods (\d+)$/m.exec(stat)?.[1] ?? 0);
+    throttled += Number(/^nr_throttled (\d+)$/m.exec(stat)?.[1] ?? 0);
+  }
+  return { periods, throttled };
 }
 
 function tasksetQuotas(): CpuQuotas {
@@ -120,6 +144,7 @@ function tasksetQuotas(): CpuQuotas {
       for (const [pid, cpus] of pinned) spawnSync('taskset', ['-a', '-p', '-c', cpus, String(pid)]);
       pinned.clear();
     },
+    throttling: () => null,
   };
 }
 

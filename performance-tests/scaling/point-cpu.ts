@@ -3,8 +3,8 @@
  * from /proc, summed over a kind's replicas, between the point's start and end, divided by the
  * orders the point completed. MariaDB and Kafka (by their scripts' pid files) are kinds too.
  *
- * A process at rest is not free (a Node service here polls its outbox every 200 ms and keeps
- * Kafka's timers: about 50–80 ms of CPU a second), and at a few orders a second that would swamp
+ * A process at rest is not free (a Node service here keeps Kafka's timers and polls its outbox
+ * once a second: about 40 ms of CPU a second, the worker about 60), and at a few orders a second that would swamp
  * the figure. So the meter first reads each kind at rest for `idleMs`, and reports the CPU per
  * order above that rate, beside the rate itself.
  */
@@ -36,7 +36,7 @@ export async function startCpuMeter(
   const tracked: Tracked = [...processes.map(({ kind, pid }) => [kind, pid] as const), ...infrastructure];
   const atRest = readByKind(tracked);
   await sleep(idleMs);
-  const idlePerSecond = perUnit(difference(readByKind(tracked), atRest), idleMs / 1000, 1);
+  const idlePerSecond = perUnit(difference(readByKind(tracked), atRest), idleMs / 1000, 0);
   let start = readByKind(tracked);
   let startedAt = Date.now();
   return {
@@ -50,7 +50,7 @@ export async function startCpuMeter(
       const above = Object.fromEntries(
         Object.entries(used).map(([kind, ms]) => [kind, Math.max(0, ms - (idlePerSecond[kind] ?? 0) * seconds)]),
       );
-      return { perOrder: orders > 0 ? perUnit(above, orders, 0.01) : {}, idlePerSecond };
+      return { perOrder: orders > 0 ? perUnit(above, orders, 2) : {}, idlePerSecond };
     },
   };
 }
@@ -65,8 +65,10 @@ function difference(after: Record<string, number>, before: Record<string, number
   return Object.fromEntries(Object.entries(after).map(([kind, ms]) => [kind, ms - (before[kind] ?? 0)]));
 }
 
-function perUnit(values: Record<string, number>, units: number, precision: number): Record<string, number> {
+/** Each value ÷ `units`, rounded to `decimals` places. */
+function perUnit(values: Record<string, number>, units: number, decimals: number): Record<string, number> {
+  const scale = 10 ** decimals;
   return Object.fromEntries(
-    Object.entries(values).map(([kind, value]) => [kind, Math.round(value / units / precision) * precision]),
+    Object.entries(values).map(([kind, value]) => [kind, Math.round((value / units) * scale) / scale]),
   );
 }

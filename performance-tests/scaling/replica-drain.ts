@@ -6,12 +6,15 @@
  * the worker's session timeout (10 s), the group would rebalance in the middle; the burst is sized
  * to be sent well within it and its send time is reported.
  */
-import { createDatabase } from '@ecom/service-kit/db';
+import { createDatabase, type DatabaseSettings } from '@ecom/service-kit/db';
 import { createKafka } from '@ecom/service-kit/kafka';
 import { createLogger } from '@ecom/service-kit/logging';
 import { sleep } from '../runner/processes';
 import { awaitDrained, runK6Step, type RunContext } from '../runner/run-context';
 import { startCpuMeter, type CpuReading } from './point-cpu';
+import { openLimitWindow, type LimitReading, type TierUnderQuota } from './point-limit';
+import { startRowLockMeter } from './row-locks';
+import type { RowLocksRecord } from './scaling-summary.schema';
 import type { TierReplicas } from './tier-replicas';
 
 export interface ReplicaDrain {
@@ -20,18 +23,25 @@ export interface ReplicaDrain {
   readonly perSecond: number;
   readonly sendSeconds: number;
   readonly cpu: CpuReading;
+  /** What the drain used of the tier's quota and of the machine (point-limit.ts). */
+  readonly limit: LimitReading;
+  readonly rowLocks: RowLocksRecord | null;
 }
 
 export async function measureReplicaDrain(
   ctx: RunContext,
   replicas: TierReplicas,
   orders: number,
+  tier: TierUnderQuota,
+  lockMonitor: DatabaseSettings | null,
 ): Promise<ReplicaDrain> {
   const system = ctx.system!;
   await awaitGroupStable(system.brokers, system.workerGroup, replicas.replicas.length);
   await warmUp(ctx, replicas.replicas.length, Math.max(WARM_UP_MIN_ORDERS, Math.round(orders / 5)));
   replicas.applyQuotas();
   const meter = await startCpuMeter(system, replicas.processes);
+  // Connected before the workers freeze: the frozen time is kept short (the session timeout).
+  const rowLocks = await startRowLockMeter(system.databases.order, lockMonitor);
   const pids = replicas.replicas.map((replica) => replica.process.pid);
   pids.forEach((pid) => process.kill(pid, 'SIGSTOP'));
   let thawed = false;
@@ -45,13 +55,27 @@ export async function measureReplicaDrain(
     await runK6Step(ctx, `scaling-burst-${pids.length}x`, burstEnv(orders), false);
     const sendSeconds = (Date.now() - sendStart) / 1000;
     meter.rebase(); // the burst's acceptance is not the drain's work
-    const thawedAt = new Date();
-    thaw();
-    await awaitDrained({ ...ctx, workerPaused: false }, 300_000);
+    const { thawedAt, limit } = await drainThawed(ctx, thaw, tier);
     const placed = await countPlacedSince(ctx, thawedAt);
-    return { ...placed, sendSeconds, cpu: meter.read(placed.placed) };
+    const locks = await rowLocks.read(placed.placed);
+    return { ...placed, sendSeconds, cpu: meter.read(placed.placed), limit, rowLocks: locks };
   } finally {
     thaw();
+    await rowLocks.stop();
+  }
+}
+
+/** Thaws the workers and waits for their backlog to drain, reading the tier's limit meanwhile. */
+async function drainThawed(ctx: RunContext, thaw: () => void, tier: TierUnderQuota) {
+  const thawedAt = new Date();
+  const window = openLimitWindow(tier);
+  thaw();
+  try {
+    await awaitDrained({ ...ctx, workerPaused: false }, 300_000);
+    return { thawedAt, limit: window.close() };
+  } catch (error) {
+    window.close(); // it samples on a timer
+    throw error;
   }
 }
 

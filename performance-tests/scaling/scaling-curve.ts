@@ -1,9 +1,10 @@
 /**
  * What a scaling series says, derived from its points: X(N) (the median of the repeats), the
  * efficiency X(N) / (N · X(1)), the USL fit, and the fitted curve projected to PROJECT_TO replicas
- * (a projection: beyond the largest measured N nothing was measured).
+ * (a projection: beyond the largest measured N nothing was measured). A point the machine limited
+ * (point-limit.ts) measured the machine's cores, not the tier: it is shown, and left out of the fit.
  */
-import type { ScalingSeries } from './scaling-summary.schema';
+import type { PointLimitRecord, ScalingSeries } from './scaling-summary.schema';
 import { fitUsl, uslThroughput, UslFitError, type UslFit } from './usl';
 
 export const PROJECT_TO = 16;
@@ -24,6 +25,15 @@ export interface CurvePoint {
    */
   readonly systemCores?: number;
   readonly detail: string;
+  /** What held the point back (undefined: not read; null: nothing missed). */
+  readonly limit?: PointLimitRecord | null;
+  /** Time reservations waited for product rows, per order completed, ms (undefined: not read). */
+  readonly productLockWaitMs?: number;
+}
+
+/** Whether a point says something about its tier: not limited by the machine. */
+export function isFitted(point: Pick<CurvePoint, 'limit'>): boolean {
+  return point.limit?.verdict !== 'machine';
 }
 
 export interface ScalingCurve {
@@ -54,13 +64,18 @@ export function scalingCurve(series: ScalingSeries): ScalingCurve {
       cpuMsPerOrder: point.cpu_ms_per_order,
       ...systemCoresOf(median(point.runs), point),
       detail: point.detail,
+      ...(point.limit !== undefined && { limit: point.limit }),
+      ...(typeof point.row_locks?.product_wait_ms_per_order === 'number' && {
+        productLockWaitMs: point.row_locks.product_wait_ms_per_order,
+      }),
     }));
   const single = measured.find((point) => point.n === 1)?.x;
   const points = measured.map((point) =>
     single !== undefined && single > 0 ? { ...point, efficiency: point.x / (point.n * single) } : point,
   );
   const { fit, fitError } = tryFit(points);
-  const largest = Math.max(...points.map((point) => point.n));
+  // The fit stands for the counts it was fitted to; beyond the largest of them it is a projection.
+  const largest = Math.max(...points.filter(isFitted).map((point) => point.n));
   const projection = fit
     ? Array.from({ length: PROJECT_TO }, (_, index) => index + 1).map((n) => ({
         n,
@@ -78,10 +93,12 @@ function systemCoresOf(x: number, point: ScalingSeries['points'][number]): { sys
 }
 
 function tryFit(points: readonly CurvePoint[]): { fit?: UslFit; fitError?: string } {
+  const machineBound = points.filter((point) => !isFitted(point)).map((point) => point.n);
   try {
-    return { fit: fitUsl(points.map(({ n, x }) => ({ n, x }))) };
+    return { fit: fitUsl(points.filter(isFitted).map(({ n, x }) => ({ n, x }))) };
   } catch (error) {
-    if (error instanceof UslFitError) return { fitError: error.message };
-    throw error;
+    if (!(error instanceof UslFitError)) throw error;
+    const left = machineBound.length > 0 ? ` (N = ${machineBound.join(', ')} limited by the machine, not fitted)` : '';
+    return { fitError: `${error.message}${left}` };
   }
 }

@@ -14,7 +14,7 @@ import {
   xValueAxis,
   yValueAxis,
 } from '../report/svg-chart';
-import { PROJECT_TO, type ScalingCurve } from './scaling-curve';
+import { isFitted, PROJECT_TO, type ScalingCurve } from './scaling-curve';
 import { describeSeries } from './scaling-tables';
 
 export interface ScalingPlot {
@@ -32,39 +32,9 @@ export function plotNameOf(curve: ScalingCurve): string {
 export function plotScalingCurve(curve: ScalingCurve): ScalingPlot {
   const name = plotNameOf(curve);
   const title = describeSeries(curve);
-  const repeats: ScatterSeriesOption = {
-    type: 'scatter',
-    name: 'each repeat',
-    data: curve.series.points.flatMap((point) => point.runs.map((x) => [point.n, x])),
-    color: colorAt(0),
-    symbolSize: 5,
-  };
-  const measured = line(
-    'measured (median)',
-    curve.points.map((point) => [point.n, point.x]),
-    colorAt(0),
-    'solid',
-  );
-  const fitted = line('USL fit', projected(curve, true), colorAt(1), 'solid');
-  const projection = line(`USL projection to ${PROJECT_TO}`, projected(curve, false), colorAt(1), 'dashed');
-  const single = curve.points.find((point) => point.n === 1)?.x;
-  const ideal =
-    single === undefined
-      ? []
-      : [
-          line(
-            'linear (N × X(1))',
-            [
-              [1, single],
-              [PROJECT_TO, PROJECT_TO * single],
-            ],
-            '#999999',
-            'dotted',
-          ),
-        ];
-  const series = [repeats, measured, ...(curve.fit ? [fitted, projection] : []), ...ideal];
+  const series = seriesOf(curve);
   const subtitle = curve.fit
-    ? `σ = ${curve.fit.sigma.toPrecision(2)}, κ = ${curve.fit.kappa.toPrecision(2)}; beyond N = ${Math.max(...curve.points.map((p) => p.n))} a projection, not a measurement`
+    ? `σ = ${curve.fit.sigma.toPrecision(2)}, κ = ${curve.fit.kappa.toPrecision(2)}; beyond N = ${largestFitted(curve)} a projection, not a measurement`
     : `no USL fit: ${curve.fitError ?? 'too few points'}`;
   const svg = renderSvg(
     name,
@@ -79,6 +49,59 @@ export function plotScalingCurve(curve: ScalingCurve): ScalingPlot {
     NORMAL,
   );
   return { name, title, svg };
+}
+
+/** Every repeat, the medians joined, the points the machine limited, the fit and its projection, linear scaling. */
+function seriesOf(curve: ScalingCurve): (ScatterSeriesOption | LineSeriesOption)[] {
+  const repeats: ScatterSeriesOption = {
+    type: 'scatter',
+    name: 'each repeat',
+    data: curve.series.points.flatMap((point) => point.runs.map((x) => [point.n, x])),
+    color: colorAt(0),
+    symbolSize: 5,
+  };
+  const medians = curve.points.map((point): [number, number] => [point.n, point.x]);
+  const fit = curve.fit
+    ? [
+        line('USL fit', projected(curve, true), colorAt(1), 'solid'),
+        line(`USL projection to ${PROJECT_TO}`, projected(curve, false), colorAt(1), 'dashed'),
+      ]
+    : [];
+  const single = curve.points.find((point) => point.n === 1)?.x;
+  const linear: [number, number][] =
+    single === undefined
+      ? []
+      : [
+          [1, single],
+          [PROJECT_TO, PROJECT_TO * single],
+        ];
+  return [
+    repeats,
+    line('measured (median)', medians, colorAt(0), 'solid'),
+    ...machineBoundOf(curve),
+    ...fit,
+    ...(single === undefined ? [] : [line('linear (N × X(1))', linear, '#999999', 'dotted')]),
+  ];
+}
+
+/** The points the machine limited, as diamonds: shown, not fitted. */
+function machineBoundOf(curve: ScalingCurve): ScatterSeriesOption[] {
+  const points = curve.points.filter((point) => !isFitted(point));
+  if (points.length === 0) return [];
+  return [
+    {
+      type: 'scatter',
+      name: 'limited by the machine (not fitted)',
+      data: points.map((point) => [point.n, point.x]),
+      color: colorAt(3),
+      symbol: 'diamond',
+      symbolSize: 12,
+    },
+  ];
+}
+
+function largestFitted(curve: ScalingCurve): number {
+  return Math.max(...curve.points.filter(isFitted).map((point) => point.n));
 }
 
 /** Room above what was measured and fitted; the linear reference line is cut there rather than flatten the rest. */
@@ -96,7 +119,7 @@ function projected(curve: ScalingCurve, inside: boolean): [number, number][] {
 
 /** The projection starts where the measured range ends, so the two lines join. */
 function isLastMeasured(curve: ScalingCurve, n: number): boolean {
-  return n === Math.max(...curve.points.map((point) => point.n));
+  return n === largestFitted(curve);
 }
 
 function line(

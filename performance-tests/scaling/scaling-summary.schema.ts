@@ -21,6 +21,32 @@ const loadSchema = z.object({
   busy: z.array(z.object({ command: z.string(), cpu_percent: z.number().nonnegative() })),
 });
 
+/** What held a point back (point-limit.ts), read at the load that broke it. */
+export const pointLimitSchema = z.object({
+  /** tier: its replicas used their quota; machine: they did not, and the machine was full; neither: no CPU ran out. */
+  verdict: z.enum(['tier', 'machine', 'neither']),
+  /** The offered rate of the probe read (the search's lowest missed rate); null for a drain. */
+  at_rate: z.number().nonnegative().nullable(),
+  /** The scaled tier's CPU ÷ its quota (N × cores per replica). */
+  tier_quota_use: z.number().nonnegative(),
+  /** Share of CFS periods in which a replica used up its quota (null: no cgroup controller). */
+  throttled_share: z.number().min(0).max(1).nullable(),
+  /** Cores the whole machine kept busy, k6 included. */
+  machine_cores: z.number().nonnegative(),
+  machine_cpus: z.number().int().positive(),
+});
+
+/** Row-lock waits per order completed at a point (row-locks.ts). */
+export const rowLocksSchema = z.object({
+  /** MariaDB's server-wide counters: every wait, the outbox relays' included. */
+  waits_per_order: z.number().nonnegative(),
+  wait_ms_per_order: z.number().nonnegative(),
+  /** Sampled waiting transactions by table, × the point's time (null: nothing could be sampled). */
+  product_wait_ms_per_order: z.number().nonnegative().nullable(),
+  outbox_wait_ms_per_order: z.number().nonnegative().nullable(),
+  samples: z.number().int().nonnegative(),
+});
+
 export const scalingPointSchema = z.object({
   /** Replicas of the scaled tier. */
   n: z.number().int().positive(),
@@ -32,6 +58,10 @@ export const scalingPointSchema = z.object({
   idle_cpu_ms_per_s: z.record(z.string(), z.number()).optional(),
   /** e.g. "p99 84 ms at 300/s; missed at 340/s". */
   detail: z.string(),
+  /** Row-lock waits per order completed over the point (absent: not read, e.g. on ECS). */
+  row_locks: rowLocksSchema.nullable().optional(),
+  /** What held the point back (absent: not read, e.g. on ECS; null: nothing broke it). */
+  limit: pointLimitSchema.nullable().optional(),
 });
 
 export const scalingSeriesSchema = z.object({
@@ -81,6 +111,8 @@ export const scalingSummarySchema = z.object({
 export type ScalingSummary = z.infer<typeof scalingSummarySchema>;
 export type ScalingSeries = z.infer<typeof scalingSeriesSchema>;
 export type ScalingPointRecord = z.infer<typeof scalingPointSchema>;
+export type PointLimitRecord = z.infer<typeof pointLimitSchema>;
+export type RowLocksRecord = z.infer<typeof rowLocksSchema>;
 export type ScalingTier = (typeof SCALING_TIERS)[number];
 export type ScalingMode = (typeof SCALING_MODES)[number];
 

@@ -5,7 +5,8 @@
  */
 import { ABSENT, formatNumber, formatRate } from '../report/figure-format';
 import { textColumns, type Table } from '../report/report-tables';
-import { PROJECT_TO, type ScalingCurve } from './scaling-curve';
+import { describeLimit } from './point-limit';
+import { isFitted, PROJECT_TO, type ScalingCurve } from './scaling-curve';
 
 export function describeSeries(curve: ScalingCurve): string {
   const { tier, mode, dataset } = curve.series;
@@ -21,6 +22,8 @@ export function describeSeries(curve: ScalingCurve): string {
 /** One row per replica count of one series. */
 export function tabulatePoints(curve: ScalingCurve): Table {
   const processes = [...new Set(curve.points.flatMap((point) => Object.keys(point.cpuMsPerOrder ?? {})))].sort();
+  const rowLocks = curve.points.some((point) => point.productLockWaitMs !== undefined);
+  const limits = curve.points.some((point) => point.limit !== undefined);
   return {
     columns: [
       { title: 'N', numeric: true },
@@ -30,6 +33,8 @@ export function tabulatePoints(curve: ScalingCurve): Table {
       { title: 'USL X(N)', numeric: true },
       ...processes.map((name) => ({ title: `${name} CPU ms/order`, numeric: true })),
       { title: 'system cores busy', numeric: true },
+      ...(rowLocks ? [{ title: 'product-row lock wait ms/order', numeric: true }] : []),
+      ...(limits ? [{ title: 'limited by (at the lowest missed rate)', numeric: false }] : []),
       { title: 'detail', numeric: false },
     ],
     rows: curve.points.map((point) => [
@@ -40,6 +45,8 @@ export function tabulatePoints(curve: ScalingCurve): Table {
       fittedAt(curve, point.n),
       ...processes.map((name) => formatCpu(point.cpuMsPerOrder?.[name])),
       point.systemCores === undefined ? ABSENT : formatNumber(point.systemCores, 2),
+      ...(rowLocks ? [point.productLockWaitMs === undefined ? ABSENT : formatNumber(point.productLockWaitMs, 2)] : []),
+      ...(limits ? [`${describeLimit(point.limit)}${isFitted(point) ? '' : ' (not fitted)'}`] : []),
       point.detail,
     ]),
   };

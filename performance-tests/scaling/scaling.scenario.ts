@@ -10,6 +10,7 @@
  * The series go to summary.json (kind 'scaling') and report.md with their USL fits
  * (scaling-run-output.ts).
  */
+import type { DatabaseSettings } from '@ecom/service-kit/db';
 import { formatDuration } from '../report/figure-format';
 import type { StepResult } from '../report/result.schema';
 import { DEFAULT_SLO, describeSlo } from '../runner/result-builder';
@@ -24,6 +25,7 @@ import {
 } from './scaling-plan';
 import { k6StepEnv, measureCapacityPoint, measureDrainPoint, scaledSlo } from './scaling-points';
 import type { ScalingPointRecord, ScalingSeries } from './scaling-summary.schema';
+import { dropLockMonitorAccount, lockMonitorAccount } from './row-locks';
 import { startTierReplicas } from './tier-replicas';
 
 export interface ScalingOutcome {
@@ -41,6 +43,7 @@ interface ScalingRun {
   /** Per data set, a context whose k6 runs order from its products. */
   readonly contexts: Map<ScalingDataset, RunContext>;
   readonly progress: (plan: SeriesPlan, n: number) => void;
+  readonly lockMonitor: DatabaseSettings | null;
 }
 
 export async function runScaling(ctx: RunContext): Promise<ScenarioOutcome & { scaling: ScalingOutcome }> {
@@ -49,12 +52,27 @@ export async function runScaling(ctx: RunContext): Promise<ScenarioOutcome & { s
   const plans = planSeries(s);
   const quotas = openCpuQuotas({ periodUs: s.periodUs });
   ctx.say(`CPU quotas: ${quotas.mechanism}; cores per replica of the scaled tier: ${JSON.stringify(s.cores)}`);
-  const run: ScalingRun = { ctx, s, quotas, steps: [], contexts: new Map(), progress: progressOf(ctx, plans) };
+  const { monitor: lockMonitor, why } = lockMonitorAccount(ctx.system.databases.order);
+  ctx.say(
+    lockMonitor
+      ? 'row-lock waits: sampled by table every 250 ms (by an account made for this run, PROCESS only), beside the counters'
+      : `row-lock waits: the server-wide counters only (no monitoring account: ${why})`,
+  );
+  const run: ScalingRun = {
+    ctx,
+    s,
+    quotas,
+    steps: [],
+    contexts: new Map(),
+    progress: progressOf(ctx, plans),
+    lockMonitor,
+  };
   const series: ScalingSeries[] = [];
   try {
     for (const plan of plans) series.push(await measureSeries(run, plan));
   } finally {
     quotas.release();
+    dropLockMonitorAccount();
   }
   return {
     steps: run.steps,
@@ -89,7 +107,17 @@ async function measureSeries(run: ScalingRun, plan: SeriesPlan): Promise<Scaling
         k6Env: { ...ctx.k6Env, BASE_URL: replicas.baseUrl },
         workerPaused: plan.mode !== 'drain',
       };
-      const request = { ctx: aimed, plan, n, s, replicas, steps: run.steps, single, cores };
+      const request = {
+        ctx: aimed,
+        plan,
+        n,
+        s,
+        replicas,
+        steps: run.steps,
+        single,
+        cores,
+        lockMonitor: run.lockMonitor,
+      };
       points.push(plan.mode === 'drain' ? await measureDrainPoint(request) : await measureCapacityPoint(request));
     } finally {
       await replicas.stop();
@@ -127,7 +155,7 @@ function notesOf(quotas: CpuQuotas, s: ScalingSettings): string[] {
       ? 'taskset: each replica pinned to one CPU (no cgroup CPU controller writable): a replica gets up to a whole core, not the quota'
       : quotas.mechanism === 'none'
         ? 'no CPU quota could be set (no writable cgroup and no taskset): replicas shared the machine freely'
-        : `${quotas.mechanism} CPU quota per replica of the scaled tier (worker ${s.cores['order-worker']} core, services ${s.cores['order-service']} core), period ${(quotas.periodUs ?? 0) / 1000} ms`;
+        : `${quotas.mechanism} CPU quota per replica of the scaled tier (order-worker ${s.cores['order-worker']} core, order-service ${s.cores['order-service']} core, product-service ${s.cores['product-service']} core), period ${(quotas.periodUs ?? 0) / 1000} ms`;
   return [
     mechanism,
     'the tiers not scaled, MariaDB, Kafka and k6 ran without a quota on the same two cores',

@@ -19,6 +19,8 @@ export interface TierReplicas {
   readonly replicas: readonly RunningProcess[];
   /** Every process a point involves, by kind (for CPU per order). */
   readonly processes: readonly { kind: string; pid: number }[];
+  /** The quotas the replicas are put under (and their throttling counts). */
+  readonly quotas: CpuQuotas;
   /**
    * Puts each replica under its quota. Called after the replicas are warm: a process just started
    * compiles its hot code, and under a quota of a fraction of a core that takes long enough to
@@ -65,6 +67,7 @@ export async function startTierReplicas({
       baseUrl: front?.gateway.url ?? system.gatewayUrl,
       replicas,
       processes: processesOf(system, tier, replicas, front),
+      quotas,
       applyQuotas: () =>
         replicas.forEach((replica) => quotas.limit(replica.name, replica.process.pid, coresPerReplica)),
       stop,

@@ -1,11 +1,13 @@
 /**
  * The runner's readings of each service process: Prometheus text parsed (a recorded /metrics of
  * the worker), the worker's end-to-end histogram subtracted bucket by bucket and read at bucket
- * resolution, CPU per request across a restart.
+ * resolution, CPU per request across a restart, and shared by steps run side by side.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import type { K6Outcome, K6Step } from '../runner/k6';
 import { figuresOfProcesses } from '../runner/result-builder';
+import { concurrentSteps, stepResults, type RunContext } from '../runner/run-context';
 import {
   bucketQuantileMs,
   gaugeOf,
@@ -110,5 +112,50 @@ describe('the process figures of a step', () => {
 
     expect(workerE2eMs).toMatchObject({ p50: 100, p95: 250, p99: 500, count: 200 });
     expect(workerE2eMs?.resolution).toMatch(/^bucket upper bounds \(10, 25, 50, 100/);
+  });
+});
+
+describe('the CPU per request of steps run at the same time', () => {
+  const k6Step = (mode: string, startS: number, requests: number): K6Step => ({
+    name: `${mode}_50`,
+    mode,
+    offeredRps: 50,
+    startS,
+    durationS: 10,
+    requests,
+    achievedRps: requests / 10,
+    counts: { ok: requests, rejected: 0, unavailable: 0, noResponse: 0, failed: 0 },
+    errorRate: 0,
+    rejectedRate: 0,
+    rate503: 0,
+    droppedIterations: 0,
+    notFinal: 0,
+  });
+  const gatewayUsing = (msPerSecond: number): ProcessReading[] =>
+    Array.from({ length: 22 }, (_, t) => ({ t, name: 'gateway', pid: 7, cpuMs: t * msPerSecond }));
+  const resultsOf = (steps: K6Step[]) =>
+    stepResults(
+      { startedAt: 0, processes: { readings: gatewayUsing(100) } } as unknown as RunContext,
+      {
+        steps,
+      } as unknown as K6Outcome,
+    );
+
+  test("when a soak's two modes run side by side, then the window's CPU is divided by the requests of both", () => {
+    const [sync, async] = resultsOf([k6Step('sync', 0, 300), k6Step('async', 0, 700)]);
+    // 100 ms a second over the 10 s window (it ends where the steps end, plus 1 s): 1,100 ms over 1,000 requests.
+    expect(sync?.cpuMsPerRequest).toEqual({ gateway: 1.1 });
+    expect(async?.cpuMsPerRequest).toEqual({ gateway: 1.1 });
+  });
+
+  test('when steps run one after another, then each divides its own window by its own requests', () => {
+    const [sync, async] = resultsOf([k6Step('sync', 0, 500), k6Step('async', 10, 1000)]);
+    expect(sync?.cpuMsPerRequest).toEqual({ gateway: 2 });
+    expect(async?.cpuMsPerRequest).toEqual({ gateway: 1.1 });
+  });
+
+  test('when a step only touches the next one, then it does not run beside it', () => {
+    const steps = [k6Step('sync', 0, 1), k6Step('async', 9, 1), k6Step('async', 0.5, 1)];
+    expect(concurrentSteps(steps, steps[0]!).map((step) => step.startS)).toEqual([0, 0.5]);
   });
 });

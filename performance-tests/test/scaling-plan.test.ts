@@ -47,6 +47,15 @@ describe('the scaling plan', () => {
     );
   });
 
+  it('when a SCALING_* name is not a setting (SCALING_SERVICE_CORES was split in two), then it refuses and names it', () => {
+    expect(() => withEnv({ SCALING_SERVICE_CORES: '0.25' }, () => scalingSettings())).toThrow(/SCALING_SERVICE_CORES/);
+    const cores = withEnv({ SCALING_PRODUCT_SERVICE_CORES: '0.2' }, () => scalingSettings().cores) as Record<
+      string,
+      number
+    >;
+    expect(cores).toEqual({ 'order-worker': 0.12, 'order-service': 0.12, 'product-service': 0.2 });
+  });
+
   it('when the hot variant is switched off, then only the default data set is planned', () => {
     const plans = withEnv({ SCALING_HOT_SERIES: 'none' }, () => planSeries(scalingSettings())) as ReturnType<
       typeof planSeries

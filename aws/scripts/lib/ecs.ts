@@ -1,6 +1,7 @@
-/** Running one-off ECS tasks to completion, and setting the instance counts of services. */
+/** Running one-off ECS tasks to completion, and reading and setting the instance counts of services. */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { step, withPrivateFile, type AwsCli } from './aws-cli';
+import { z } from 'zod';
+import { parseOutput, step, withPrivateFile, type AwsCli } from './aws-cli';
 
 export interface TaskNetwork {
   readonly subnets: string;
@@ -126,4 +127,57 @@ export async function waitForServicesStable(cli: AwsCli, cluster: string, servic
   step(`waiting until ${services.join(', ')} run their desired counts`);
   const waited = await cli.attempt(['ecs', 'wait', 'services-stable', '--cluster', cluster, '--services', ...services]);
   if (waited.code !== 0) throw new Error(`services did not become stable: ${waited.stderr.trim()}`);
+}
+
+const describedServicesSchema = z.object({
+  services: z.array(
+    z.object({
+      serviceName: z.string().optional(),
+      desiredCount: z.number().optional(),
+      status: z.string().optional(),
+    }),
+  ),
+});
+
+/** The desired count of each named service that is ACTIVE in the cluster, zeros included; missing ones are left out. */
+export async function readDesiredCounts(
+  cli: AwsCli,
+  cluster: string,
+  services: readonly string[],
+): Promise<Map<string, number>> {
+  const args = ['ecs', 'describe-services', '--cluster', cluster, '--services', ...services];
+  const described = parseOutput(describedServicesSchema, await cli.text(args), args).services;
+  const counts = new Map<string, number>();
+  for (const service of described)
+    if (service.status === 'ACTIVE' && service.serviceName && service.desiredCount !== undefined)
+      counts.set(service.serviceName, service.desiredCount);
+  return counts;
+}
+
+/**
+ * Puts each service back at the count it ran before (after a scaling experiment, which sets them
+ * itself; autoscaling is off during one), zero included, without waiting for ECS to settle. A
+ * service whose count was not known, or could not be set, is named for the reader to set by hand;
+ * neither is thrown, so it cannot hide why the experiment stopped.
+ */
+export async function restoreDesiredCounts(
+  cli: AwsCli,
+  cluster: string,
+  before: ReadonlyMap<string, number>,
+  services: readonly string[],
+): Promise<void> {
+  const known = [...before].map(([service, count]) => `${service} ${count}`).join(', ');
+  if (known) step(`setting the services back to the counts they ran before: ${known}`);
+  for (const service of services) {
+    const count = before.get(service);
+    if (count === undefined) {
+      step(`${service}'s count before the experiment was not known (not ACTIVE then): set it by hand`);
+      continue;
+    }
+    try {
+      await setDesiredCount(cli, cluster, service, count);
+    } catch (error) {
+      step(`could not set ${service} back to ${count} (${(error as Error).message}); set it by hand`);
+    }
+  }
 }

@@ -5,13 +5,14 @@
  * ladder up to 1.25 × N × X(1)), and collects each into <experiment>/<tier>-<mode>-<n>x-r<k>/ with
  * its point.json. X(1) comes from --single-capacity, or from one probe task per mode at N = 1
  * first. After the last point `npm run perf:report -- --scaling <experiment>` assembles the
- * points (performance-tests/scaling/ecs-runs.ts) into summary.json and the report.
+ * points (performance-tests/scaling/ecs-runs.ts) into summary.json and the report. Whether it ends
+ * or fails, the services are set back to the counts they ran before it.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { run, step, type AwsCli } from './aws-cli';
 import { stackParameters } from './cloudformation';
-import { setDesiredCount, waitForServicesStable } from './ecs';
+import { readDesiredCounts, restoreDesiredCounts, setDesiredCount, waitForServicesStable } from './ecs';
 import { runK6Task, timestamp, type LoadTestStacks } from './k6-task';
 import { SLO, highestHeldRate, readK6Steps } from './k6-steps';
 import {
@@ -90,23 +91,34 @@ export async function runScalingExperiment(
   writeJson(path.join(experiment.dir, EXPERIMENT_FILE), record);
   announce(experiment);
 
-  const single = await singleCapacities(experiment);
-  writeJson(path.join(experiment.dir, EXPERIMENT_FILE), { ...record, single_capacity: single });
-  for (const n of settings.instanceCounts) {
-    await scaleTo(experiment, n);
-    for (const point of pointsOf(settings).filter((candidate) => candidate.n === n)) {
-      const rates = ladderRates(single[point.mode]?.rps ?? 0, n);
-      await runPoint(
-        experiment,
-        { ...point, probe: false },
-        rates,
-        pointName(settings.tier, point.mode, n, point.repeat),
-      );
-    }
+  const services = Object.keys(desiredCounts(settings, 1, ORDER_REQUESTS_PARTITIONS));
+  const before = await readDesiredCounts(cli, stacks.cluster, services);
+  let single: SingleCapacities;
+  try {
+    single = await singleCapacities(experiment);
+    writeJson(path.join(experiment.dir, EXPERIMENT_FILE), { ...record, single_capacity: single });
+    for (const n of settings.instanceCounts) await runPointsAt(experiment, n, single);
+  } finally {
+    await restoreDesiredCounts(cli, stacks.cluster, before, services);
   }
   const finished = { ...record, single_capacity: single, finished_at: new Date().toISOString() };
   writeJson(path.join(experiment.dir, EXPERIMENT_FILE), finished);
   await assemble(experiment.dir);
+}
+
+/** The tier at `n`, the others over-provisioned, and every mode and repeat of that count. */
+async function runPointsAt(experiment: Experiment, n: number, single: SingleCapacities): Promise<void> {
+  const { settings } = experiment;
+  await scaleTo(experiment, n);
+  for (const point of pointsOf(settings).filter((candidate) => candidate.n === n)) {
+    const rates = ladderRates(single[point.mode]?.rps ?? 0, n);
+    await runPoint(
+      experiment,
+      { ...point, probe: false },
+      rates,
+      pointName(settings.tier, point.mode, n, point.repeat),
+    );
+  }
 }
 
 async function readDeployed(cli: AwsCli, environment: string): Promise<Deployed> {

@@ -214,6 +214,33 @@ describe('batch stock reservation (real MySQL)', () => {
     expect(await findStockImbalances(sut.db)).toEqual([]);
   });
 
+  it('when a batch takes stock of many products while another transaction holds a product it does not name, then it neither waits for that row nor deadlocks', async () => {
+    // Enough products that the optimizer would walk the whole primary key for the stock UPDATE's
+    // IN list, locking every row it passed (a deadlock with a concurrent reservation's lock).
+    const ids: number[] = [];
+    for (let index = 0; index < 60; index += 1) ids.push(await createProduct(50));
+    const [held, ...named] = ids;
+    const holder = await sut.db.transaction();
+    try {
+      await holder('products').where({ id: held }).forUpdate().first();
+      const batch = named
+        .slice(0, 40)
+        .map((productId) => ({ order_id: randomUUID(), items: [{ product_id: productId, quantity: 1 }] }));
+
+      const started = Date.now();
+      const response = await reserveBatch(batch).timeout(5_000);
+
+      expect(response.status).toBe(200);
+      expect(response.body.results.every((result: { status: number }) => result.status === 201)).toBe(true);
+      // A wait for the held row would last until the holder ends (this request's 5 s timeout first).
+      expect(Date.now() - started).toBeLessThan(4_000);
+    } finally {
+      await holder.rollback();
+    }
+    expect(await stockOf(named[0]!)).toBe(49);
+    expect(await stockOf(held!)).toBe(50);
+  }, 30_000);
+
   it('when a batch is empty, too large or has an invalid order, then 400 names the field and nothing is reserved', async () => {
     const productId = await createProduct(10);
     const tooMany = Array.from({ length: 129 }, () => ({

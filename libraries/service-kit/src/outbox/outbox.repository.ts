@@ -73,6 +73,12 @@ export async function markPublished(trx: Knex.Transaction, ids: readonly number[
   await trx(OUTBOX_TABLE).whereIn('id', ids).update({ published_at: at });
 }
 
+/** Whether any event waits to be published: one indexed, non-locking read (outbox_pending_idx). */
+export async function hasPendingEvents(db: Knex): Promise<boolean> {
+  const row = await db(OUTBOX_TABLE).select('id').whereNull('published_at').limit(1).first();
+  return row !== undefined;
+}
+
 export async function countPendingEvents(db: Knex): Promise<number> {
   const row = await db(OUTBOX_TABLE).whereNull('published_at').count({ pending: '*' }).first();
   return Number(row?.['pending'] ?? 0);
