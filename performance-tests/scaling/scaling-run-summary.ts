@@ -27,7 +27,7 @@ export function summarizeScalingRun(result: RunResult, scaling: ScalingOutcome, 
       cores_per_replica: null,
       period_us: scaling.periodUs,
       others:
-        'cores per replica given per series; the other tiers, MariaDB, Kafka and k6 without a quota, on the same cores',
+        'the other tiers, MariaDB, Kafka and k6 without a quota, on the same cores',
     },
     settings: result.settings,
     series: scaling.series,

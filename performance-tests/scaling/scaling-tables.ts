@@ -79,7 +79,8 @@ export function tabulateFits(curves: readonly ScalingCurve[]): Table {
         formatCoefficient(fit.sigma),
         formatCoefficient(fit.kappa),
         formatNumber(fit.r2, 2),
-        fit.peakN === undefined ? 'none' : formatNumber(fit.peakN, 1),
+        // σ ≥ 1 puts the peak below one replica: every replica added lowers X(N).
+        fit.peakN === undefined ? 'none' : fit.peakN < 1 ? '< 1 (falls from N = 1)' : formatNumber(fit.peakN, 1),
         projected === undefined ? ABSENT : formatRate(Math.round(projected)),
         projected === undefined ? ABSENT : formatNumber(projected / (PROJECT_TO * fit.lambda), 2),
       ];

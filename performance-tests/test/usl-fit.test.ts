@@ -1,5 +1,6 @@
 /** The USL fit: recovers the coefficients that made the points, refuses what cannot be fitted. */
 import { scalingCurve } from '../scaling/scaling-curve';
+import { tabulateFits } from '../scaling/scaling-tables';
 import { fitUsl, uslThroughput, UslFitError } from '../scaling/usl';
 import { scalingSeriesFixture } from './support/scaling-fixture';
 
@@ -62,6 +63,19 @@ describe('scalingCurve', () => {
     expect(curve.projection).toHaveLength(16);
     expect(curve.projection.filter((point) => point.measured).map((point) => point.n)).toEqual([1, 2, 3, 4, 5, 6]);
     expect(curve.fit?.r2).toBeGreaterThan(0.95);
+  });
+
+  it('when throughput falls from the first replica on, then the fit table says the peak is below one replica', () => {
+    const falling = {
+      ...scalingSeriesFixture(),
+      points: [
+        [1, 48],
+        [2, 37],
+        [3, 33],
+      ].map(([n, x]) => ({ n: n!, runs: [x!], cpu_ms_per_order: null, detail: '' })),
+    };
+    const row = tabulateFits([scalingCurve(falling)]).rows[0]!;
+    expect(row[5]).toBe('< 1 (falls from N = 1)');
   });
 
   it('when the points cannot be fitted, then the curve says why and projects nothing', () => {
