@@ -8,7 +8,7 @@ import { ensureAuthKeys } from './auth-keys';
 import { PrerequisiteError, connect, parseOutput, requireProgram, run, step, type AwsCli } from './aws-cli';
 import { deployStack, describeStack, isToBeRecreated, stackParameters, type TemplateUpload } from './cloudformation';
 import { deployRefusals, majorUpgradeNotice, type DeployRequest } from './deploy-checks';
-import { runTaskToCompletion } from './ecs';
+import { describedServicesSchema, runTaskToCompletion } from './ecs';
 import {
   IMAGES,
   NOT_STARTED,
@@ -135,16 +135,6 @@ async function deployServices(cli: AwsCli, { context, network, upload, options }
   const rollout = { ...requested, ...servicesRolloutPhase(context, state, requested) };
   return deployStack(cli, environment, plan, rollout, upload);
 }
-
-const describedServicesSchema = z.object({
-  services: z.array(
-    z.object({
-      serviceName: z.string().optional(),
-      desiredCount: z.number().optional(),
-      status: z.string().optional(),
-    }),
-  ),
-});
 
 /**
  * The services as deployed: started when any runs tasks; the image tag and counts they run. Not

@@ -129,7 +129,8 @@ export async function waitForServicesStable(cli: AwsCli, cluster: string, servic
   if (waited.code !== 0) throw new Error(`services did not become stable: ${waited.stderr.trim()}`);
 }
 
-const describedServicesSchema = z.object({
+/** What `ecs describe-services` answers, as far as these scripts read it. */
+export const describedServicesSchema = z.object({
   services: z.array(
     z.object({
       serviceName: z.string().optional(),
