@@ -4,7 +4,7 @@ import { DEFAULT_AUDIENCE, DEFAULT_ISSUER, MIN_HS256_SECRET_LENGTH, type Verific
 import { ConfigError, env } from '@ecom/service-kit/config';
 
 /** The most clock skew the gateway may be told to accept on a token's times. */
-export const MAX_CLOCK_TOLERANCE_SECONDS = 300;
+const MAX_CLOCK_TOLERANCE_SECONDS = 300;
 
 /**
  * A PEM as an environment variable: real newlines, or `\n` written out (one-line .env files and

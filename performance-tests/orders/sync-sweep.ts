@@ -13,6 +13,7 @@
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { createDatabase } from '@ecom/service-kit/db';
+import { globalStatus } from './mariadb-status';
 import { resolveApiToken } from '../runner/api-token';
 import { startLocalSystem, ROOT, type LocalSystem } from '../runner/local-system';
 import { formatSummary, summariseProfile } from '../gateway/cpu-profile-summary';
@@ -103,10 +104,10 @@ async function measure(system: LocalSystem, setting: Record<string, string>, cli
   try {
     const pids: PidMap = systemPids(system);
     const cpuBefore = processCpuMs(pids);
-    const statusBefore = await globalStatus(db);
+    const statusBefore = await globalStatus(db, STATUS_NAMES);
     const load = await closedLoop({ url, productIds, clients, seconds, token });
     const cpuAfter = processCpuMs(pids);
-    const statusAfter = await globalStatus(db);
+    const statusAfter = await globalStatus(db, STATUS_NAMES);
     const placed = load.statuses['201'] ?? 0;
     const per = (value: number) => Math.round((value / Math.max(placed, 1)) * 100) / 100;
     const row: Row = {
@@ -149,13 +150,6 @@ function printProfiles(profileDir: string, rows: readonly Row[]): void {
     };
     console.log(formatSummary(run));
   }
-}
-
-async function globalStatus(db: ReturnType<typeof createDatabase>): Promise<Record<string, number>> {
-  const [rows] = (await db.raw('SHOW GLOBAL STATUS WHERE Variable_name IN (?)', [STATUS_NAMES])) as [
-    { Variable_name: string; Value: string }[],
-  ];
-  return Object.fromEntries(rows.map((row) => [row.Variable_name, Number(row.Value)]));
 }
 
 function formatTable(rows: readonly Row[]): string {

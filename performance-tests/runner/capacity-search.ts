@@ -9,7 +9,7 @@ import type { StepResult } from '../report/result.schema';
 import type { K6Step } from './k6';
 import { sleep } from './processes';
 import { describeSlo, type Slo } from './result-builder';
-import { awaitDrained, runK6Step, stepResults, type RunContext } from './run-context';
+import { awaitDrained, runK6Step, stepResults, stepsStartedAtMs, type RunContext } from './run-context';
 
 const SETTLE_AFTER_MISS_MS = 5_000;
 
@@ -193,7 +193,7 @@ async function runProbe(
   );
   await awaitDrained(ctx);
   const renamed = { ...outcome, steps: outcome.steps.map((step) => ({ ...step, mode: target.name })) };
-  const stepsAt = (outcome.setup as { stepsStartedAtMs?: number } | undefined)?.stepsStartedAtMs;
+  const stepsAt = stepsStartedAtMs(outcome);
   const first = outcome.steps[0];
   const span =
     stepsAt !== undefined && first

@@ -12,6 +12,7 @@ import { createDatabase, type DatabaseSettings } from '@ecom/service-kit/db';
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
+import { globalStatus } from '../orders/mariadb-status';
 import { ROOT } from '../runner/local-system';
 import type { RowLocksRecord } from './scaling-summary.schema';
 
@@ -129,11 +130,8 @@ async function connectOrNull(settings: DatabaseSettings): Promise<Knex | null> {
 }
 
 async function readCounters(db: Knex): Promise<Counters> {
-  const [rows] = (await db.raw('SHOW GLOBAL STATUS WHERE Variable_name IN (?)', [
-    ['Innodb_row_lock_waits', 'Innodb_row_lock_time'],
-  ])) as [{ Variable_name: string; Value: string }[]];
-  const value = (name: string) => Number(rows.find((row) => row.Variable_name === name)?.Value ?? 0);
-  return { waits: value('Innodb_row_lock_waits'), ms: value('Innodb_row_lock_time') };
+  const status = await globalStatus(db, ['Innodb_row_lock_waits', 'Innodb_row_lock_time']);
+  return { waits: status['Innodb_row_lock_waits']!, ms: status['Innodb_row_lock_time']! };
 }
 
 /** Every SAMPLE_MS, unless the last sample is still running (a tick is skipped, not queued). */

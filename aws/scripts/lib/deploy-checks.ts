@@ -36,8 +36,8 @@ function upgradeRefusals({ deployed, requested }: DeployRequest): string[] {
         `(\`npm run aws -- teardown --yes\`) and deploy it again with --param data.KafkaMode=${kafka.to}.`,
     );
   }
-  const mysql = { from: deployed.data?.['DbEngineVersion'], to: requested.data?.['DbEngineVersion'] };
-  if (mysql.from && mysql.to && Number(mysql.to) < Number(mysql.from)) {
+  const mysql = mysqlVersions({ deployed, requested });
+  if (mysql && Number(mysql.to) < Number(mysql.from)) {
     reasons.push(
       `data.DbEngineVersion ${mysql.from} → ${mysql.to}: RDS cannot downgrade MySQL. Keep ${mysql.from}, or tear ` +
         'down and deploy anew (the final snapshot of a newer version cannot be restored to an older one).',
@@ -71,12 +71,18 @@ function regionRefusals(region: string): string[] {
 }
 
 /** A line to print when the deploy will upgrade MySQL's major version (allowed, with downtime). */
-export function majorUpgradeNotice({ deployed, requested }: DeployRequest): string | undefined {
-  const from = deployed.data?.['DbEngineVersion'];
-  const to = requested.data?.['DbEngineVersion'];
+export function majorUpgradeNotice(request: DeployRequest): string | undefined {
+  const { from, to } = mysqlVersions(request) ?? {};
   if (!from || !to || Number(to) <= Number(from)) return undefined;
   return (
     `MySQL ${from} → ${to}: an in-place major upgrade (RDS snapshots the instance first; the database is ` +
     'unavailable for several minutes, the standby too, and the services answer 503 meanwhile). It cannot be undone.'
   );
+}
+
+/** The MySQL version deployed and the one asked for, when both are named. */
+function mysqlVersions({ deployed, requested }: Pick<DeployRequest, 'deployed' | 'requested'>) {
+  const from = deployed.data?.['DbEngineVersion'];
+  const to = requested.data?.['DbEngineVersion'];
+  return from && to ? { from, to } : undefined;
 }

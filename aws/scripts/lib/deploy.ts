@@ -14,7 +14,7 @@ import {
   NOT_STARTED,
   ONE_OFF_JOBS,
   REPOSITORY_ROOT,
-  SERVICE_OF_COUNT,
+  ECS_SERVICES,
   findStack,
   servicesJobsPhase,
   servicesRolloutPhase,
@@ -144,7 +144,7 @@ async function deployServices(cli: AwsCli, { context, network, upload, options }
 export async function servicesState(cli: AwsCli, environment: string): Promise<ServicesState> {
   const runningImageTag = (await stackParameters(cli, environment, 'services'))['ImageTag'];
   if (runningImageTag === undefined) return NOT_STARTED;
-  const args = ['ecs', 'describe-services', '--cluster', environment, '--services', ...Object.values(SERVICE_OF_COUNT)];
+  const args = ['ecs', 'describe-services', '--cluster', environment, '--services', ...ECS_SERVICES];
   const result = await cli.attempt(args);
   if (result.code !== 0) {
     if (/ClusterNotFoundException/.test(result.stderr)) return NOT_STARTED;

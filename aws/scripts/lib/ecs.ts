@@ -2,6 +2,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import { parseOutput, step, withPrivateFile, type AwsCli } from './aws-cli';
+import { activeDesiredCounts } from './stacks';
 
 export interface TaskNetwork {
   readonly subnets: string;
@@ -147,12 +148,7 @@ export async function readDesiredCounts(
   services: readonly string[],
 ): Promise<Map<string, number>> {
   const args = ['ecs', 'describe-services', '--cluster', cluster, '--services', ...services];
-  const described = parseOutput(describedServicesSchema, await cli.text(args), args).services;
-  const counts = new Map<string, number>();
-  for (const service of described)
-    if (service.status === 'ACTIVE' && service.serviceName && service.desiredCount !== undefined)
-      counts.set(service.serviceName, service.desiredCount);
-  return counts;
+  return activeDesiredCounts(parseOutput(describedServicesSchema, await cli.text(args), args).services);
 }
 
 /**

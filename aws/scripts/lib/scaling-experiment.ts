@@ -37,7 +37,7 @@ import {
   assertScalingPrerequisites,
   connectionBudget,
 } from './scaling-prerequisites';
-import { REPOSITORY_ROOT } from './stacks';
+import { ECS_SERVICES, REPOSITORY_ROOT } from './stacks';
 
 export interface ExperimentRequest extends Omit<ExperimentSettings, 'others'> {
   /** Count of the other tiers; default: the largest of `instanceCounts`. */
@@ -91,15 +91,14 @@ export async function runScalingExperiment(
   writeJson(path.join(experiment.dir, EXPERIMENT_FILE), record);
   announce(experiment);
 
-  const services = Object.keys(desiredCounts(settings, 1, ORDER_REQUESTS_PARTITIONS));
-  const before = await readDesiredCounts(cli, stacks.cluster, services);
+  const before = await readDesiredCounts(cli, stacks.cluster, ECS_SERVICES);
   let single: SingleCapacities;
   try {
     single = await singleCapacities(experiment);
     writeJson(path.join(experiment.dir, EXPERIMENT_FILE), { ...record, single_capacity: single });
     for (const n of settings.instanceCounts) await runPointsAt(experiment, n, single);
   } finally {
-    await restoreDesiredCounts(cli, stacks.cluster, before, services);
+    await restoreDesiredCounts(cli, stacks.cluster, before, ECS_SERVICES);
   }
   const finished = { ...record, single_capacity: single, finished_at: new Date().toISOString() };
   writeJson(path.join(experiment.dir, EXPERIMENT_FILE), finished);

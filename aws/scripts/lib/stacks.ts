@@ -163,7 +163,7 @@ export const DEFAULT_DESIRED_COUNTS = {
 export type DesiredCountParameter = keyof typeof DEFAULT_DESIRED_COUNTS;
 
 /** Which ECS service each count parameter sets (the services' names in services.yaml). */
-export const SERVICE_OF_COUNT: Readonly<Record<DesiredCountParameter, string>> = {
+export const SERVICE_OF_COUNT: Readonly<Record<DesiredCountParameter, EcsServiceName>> = {
   GatewayDesiredCount: 'gateway',
   ProductServiceDesiredCount: 'product-service',
   OrderServiceDesiredCount: 'order-service',
@@ -195,16 +195,26 @@ export interface DescribedService {
   readonly status?: string;
 }
 
+/** The desired count of each ACTIVE service described, zeros included, by service name. */
+export function activeDesiredCounts(services: readonly DescribedService[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const service of services)
+    if (service.status === 'ACTIVE' && service.serviceName && service.desiredCount !== undefined)
+      counts.set(service.serviceName, service.desiredCount);
+  return counts;
+}
+
 /** The state of the services from the stack's ImageTag (undefined: no stack) and ECS's description. */
 export function toServicesState(
   runningImageTag: string | undefined,
   services: readonly DescribedService[],
 ): ServicesState {
   if (runningImageTag === undefined) return NOT_STARTED;
+  const active = activeDesiredCounts(services);
   const counts: Partial<Record<DesiredCountParameter, number>> = {};
   for (const key of countParameters) {
-    const service = services.find((s) => s.serviceName === SERVICE_OF_COUNT[key] && s.status === 'ACTIVE');
-    if (service?.desiredCount !== undefined) counts[key] = service.desiredCount;
+    const count = active.get(SERVICE_OF_COUNT[key]);
+    if (count !== undefined) counts[key] = count;
   }
   const started = Object.values(counts).some((count) => count > 0);
   return started ? { started, runningImageTag, counts } : NOT_STARTED;
@@ -246,6 +256,9 @@ export function servicesRolloutPhase(
 /** The ECS services, as named in the services stack (a scaling experiment sets their counts). */
 export const HTTP_SERVICES = ['gateway', 'product-service', 'order-service'] as const;
 export const WORKER_SERVICE = 'order-worker';
+/** All four, in the order the count parameters name them. */
+export const ECS_SERVICES = [...HTTP_SERVICES, WORKER_SERVICE] as const;
+export type EcsServiceName = (typeof ECS_SERVICES)[number];
 
 export const K6_SCENARIOS = ['smoke', 'compare', 'capacity', 'spike', 'soak'] as const;
 export type K6Scenario = (typeof K6_SCENARIOS)[number];

@@ -8,7 +8,7 @@ import { deleteAuthKeys } from './auth-keys';
 import { connect, step, type AwsCli } from './aws-cli';
 import { deleteStack, describeStack } from './cloudformation';
 import { STACKS, stackName, type StackKey } from './stacks';
-import { reportLeftovers, secureFinalSnapshots } from './teardown-leftovers';
+import { databaseInstanceId, reportLeftovers, secureFinalSnapshots } from './teardown-leftovers';
 
 export interface TeardownOptions {
   readonly environment: string;
@@ -51,7 +51,7 @@ async function deleteOne(
   if (key === 'services') await deleteLogGroup(cli, `/aws/ecs/containerinsights/${environment}/performance`);
   if (key === 'data') {
     for (const log of ['error', 'slowquery'])
-      await deleteLogGroup(cli, `/aws/rds/instance/${environment}-mysql/${log}`);
+      await deleteLogGroup(cli, `/aws/rds/instance/${databaseInstanceId(environment)}/${log}`);
     if (context.keyArn && (context.keyGoes || context.deleteSnapshot)) {
       await secureFinalSnapshots(cli, environment, context.keyArn, context.deleteSnapshot);
     }

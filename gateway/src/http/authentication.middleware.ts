@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { InvalidTokenError, type TokenVerifier } from '@ecom/auth';
-import { IDENTITY_HEADERS, type Identity, type Role } from '@ecom/auth/identity';
+import { AUTH_CHALLENGE, IDENTITY_HEADERS, type Identity, type Role } from '@ecom/auth/identity';
 import { AppError, unavailableError } from '@ecom/service-kit/errors';
 import { sendError } from './errors.middleware';
 import type { Middleware } from './middleware-chain';
@@ -114,18 +114,16 @@ async function verifyBearer(header: string | undefined, verify: TokenVerifier): 
   }
 }
 
-const REALM = 'Bearer realm="ecom-api"';
-
 function missingToken(): Refusal {
   const message = 'This route needs a bearer token (Authorization: Bearer <token>)';
-  return { error: new AppError('unauthorized', message, { status: 401 }), challenge: REALM };
+  return { error: new AppError('unauthorized', message, { status: 401 }), challenge: AUTH_CHALLENGE };
 }
 
 function invalidToken(reason: string): Refusal {
   const details = [{ field: 'authorization', message: reason }];
   return {
     error: new AppError('unauthorized', 'The bearer token is invalid or expired', { status: 401, details }),
-    challenge: `${REALM}, error="invalid_token", error_description="The token is invalid or expired"`,
+    challenge: `${AUTH_CHALLENGE}, error="invalid_token", error_description="The token is invalid or expired"`,
   };
 }
 
@@ -133,7 +131,7 @@ function forbidden(role: string, access: readonly string[]): Refusal {
   const details = [{ message: `needs the role ${access.join(' or ')}`, roles: access }];
   return {
     error: new AppError('forbidden', `The ${role} role may not do this`, { status: 403, details }),
-    challenge: `${REALM}, error="insufficient_scope"`,
+    challenge: `${AUTH_CHALLENGE}, error="insufficient_scope"`,
   };
 }
 

@@ -16,6 +16,9 @@ export interface ImageReference {
 const DOCKER_HUB = 'registry-1.docker.io';
 const DIGEST = /^sha256:[0-9a-f]{64}$/;
 
+/** Whether `text` is a sha256 image digest (`sha256:` and 64 lowercase hex digits). */
+export const isDigest = (text: string): boolean => DIGEST.test(text);
+
 export function parseImageReference(text: string): ImageReference | undefined {
   const [name = '', digest, ...rest] = text.split('@');
   if (rest.length > 0 || (digest !== undefined && !DIGEST.test(digest)) || !/^[\w.:/-]+$/.test(name)) return undefined;

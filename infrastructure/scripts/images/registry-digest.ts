@@ -4,7 +4,7 @@
  * multi-platform one; a 401 is answered with the anonymous Bearer token its `WWW-Authenticate`
  * header names (Docker Hub, public.ecr.aws, ghcr.io and quay.io all work this way).
  */
-import type { ImageReference } from './image-reference';
+import { isDigest, type ImageReference } from './image-reference';
 
 const MANIFEST_TYPES = [
   'application/vnd.oci.image.index.v1+json',
@@ -68,6 +68,6 @@ export async function resolveDigest(reference: ImageReference, fetchWith: Fetch 
     response = await ask(await anonymousToken(response.headers.get('www-authenticate') ?? '', fetchImpl));
   if (!response.ok) throw new Error(`${url} answered ${response.status}`);
   const digest = response.headers.get('docker-content-digest');
-  if (!digest || !/^sha256:[0-9a-f]{64}$/.test(digest)) throw new Error(`${url} sent no sha256 Docker-Content-Digest`);
+  if (!digest || !isDigest(digest)) throw new Error(`${url} sent no sha256 Docker-Content-Digest`);
   return digest;
 }

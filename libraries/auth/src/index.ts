@@ -1,6 +1,13 @@
 /** `@ecom/auth`: roles, signing keys, and bearer tokens signed (CLI, launcher, tests) and verified (gateway) with jose. */
-export { ROLES, DEFAULT_ISSUER, DEFAULT_AUDIENCE, type Role, type Identity } from './roles';
-export { IDENTITY_HEADERS, USER_ID_PATTERN, userIdText } from './identity';
+export {
+  ROLES,
+  DEFAULT_ISSUER,
+  DEFAULT_AUDIENCE,
+  IDENTITY_HEADERS,
+  userIdText,
+  type Role,
+  type Identity,
+} from './identity';
 export { generateSigningSecret, generateRsaKeyPair, MIN_HS256_SECRET_LENGTH, type SigningKey } from './signing-keys';
 export { signToken, type TokenRequest } from './sign-token';
 export {
@@ -15,7 +22,6 @@ export {
   parseTokenArguments,
   runTokenCommand,
   tokenFor,
-  TOKEN_USAGE,
   UsageError,
   type FallbackSecret,
   type TokenArguments,

@@ -1,5 +1,5 @@
 import { importPKCS8, SignJWT, type CryptoKey } from './jose.loader';
-import { DEFAULT_AUDIENCE, DEFAULT_ISSUER, type Role } from './roles';
+import { DEFAULT_AUDIENCE, DEFAULT_ISSUER, type Role } from './identity';
 import type { SigningKey } from './signing-keys';
 
 export interface TokenRequest {

@@ -11,11 +11,11 @@
  */
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs, parseEnv } from 'node:util';
-import { ROLES, type Role } from './roles';
+import { ROLES, type Role } from './identity';
 import { signToken } from './sign-token';
 import { generateSigningSecret } from './signing-keys';
 
-export const TOKEN_USAGE = `usage: npm run -s token -- [--role customer|admin] [--user <id>] [--ttl <seconds>] [--env-file <path>] [--out <path>]
+const TOKEN_USAGE = `usage: npm run -s token -- [--role customer|admin] [--user <id>] [--ttl <seconds>] [--env-file <path>] [--out <path>]
        node libraries/auth/dist/token.cli.js init-env-file <path>
   --role      customer (default) or admin
   --user      the user id the token names (the token's subject); a customer needs it, an admin is 1 by default
@@ -59,12 +59,19 @@ export function parseTokenArguments(argv: readonly string[]): TokenArguments {
 }
 
 /** The token `argv` asks for, signed for the gateway that `env` (or the env file) describes. */
-export async function tokenFor(
+export function tokenFor(
   argv: readonly string[],
   env: NodeJS.ProcessEnv = process.env,
   fallback?: FallbackSecret,
 ): Promise<string> {
-  const { role, userId, ttlSeconds, envFile } = parseTokenArguments(argv);
+  return signFor(parseTokenArguments(argv), env, fallback);
+}
+
+async function signFor(
+  { role, userId, ttlSeconds, envFile }: TokenArguments,
+  env: NodeJS.ProcessEnv,
+  fallback: FallbackSecret | undefined,
+): Promise<string> {
   const settings = envFile === undefined ? env : parseEnv(readFileSync(envFile, 'utf8'));
   const secret = settings['AUTH_HS256_SECRET'] || (envFile === undefined ? fallback?.() : undefined);
   if (!secret) throw new Error(`no AUTH_HS256_SECRET in ${envFile ?? 'the environment'}`);
@@ -95,8 +102,9 @@ export async function runTokenCommand(argv: readonly string[], fallback?: Fallba
       process.stderr.write(`token: ${wrote ? 'wrote a new secret into' : 'kept the secret in'} ${argv[1]}\n`);
       return 0;
     }
-    const token = await tokenFor(argv, process.env, fallback);
-    const { out } = parseTokenArguments(argv);
+    const args = parseTokenArguments(argv);
+    const token = await signFor(args, process.env, fallback);
+    const { out } = args;
     if (out === undefined) process.stdout.write(`${token}\n`);
     else writeFileSync(out, `${token}\n`, { mode: 0o644 });
     return 0;

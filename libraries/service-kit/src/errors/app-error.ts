@@ -52,12 +52,13 @@ export function isAppError(error: unknown): error is AppError {
   return error instanceof AppError;
 }
 
+/** zod's issues as an error's details: the field's dotted path (none for the whole value) and the message. */
+export function issueDetails(issues: readonly z.core.$ZodIssue[]): { field: string | undefined; message: string }[] {
+  return issues.map((issue) => ({ field: issue.path.map(String).join('.') || undefined, message: issue.message }));
+}
+
 export function validationError(issues: readonly z.core.$ZodIssue[], message = 'The request is invalid'): AppError {
-  const details = issues.map((issue) => ({
-    field: issue.path.map(String).join('.') || undefined,
-    message: issue.message,
-  }));
-  return new AppError('validation_failed', message, { status: 400, details });
+  return new AppError('validation_failed', message, { status: 400, details: issueDetails(issues) });
 }
 
 export function notFoundError(what: string, id?: string | number): AppError {

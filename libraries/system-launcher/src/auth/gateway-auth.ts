@@ -1,5 +1,6 @@
 /** How the launcher sets up the gateway's authentication, and the key that signs tokens for it. */
 import { generateSigningSecret, type SigningKey } from '@ecom/auth';
+import { env as envVars } from '@ecom/service-kit/config';
 import { localSigningSecret } from './local-signing-key';
 
 /**
@@ -9,8 +10,6 @@ import { localSigningSecret } from './local-signing-key';
 export type GatewayAuth =
   { readonly mode: 'off' } | { readonly mode: 'hs256'; readonly secret: string } | { readonly mode: 'environment' };
 
-const OFF_VALUES: ReadonlySet<string> = new Set(['false', '0', 'no']);
-
 /**
  * A copy of the system (tests, benchmarks): on, with a fresh random secret, unless `enabled` is
  * false. `npm start`: as the environment says (AUTH_ENABLED=false, or an RS256 key or JWKS URL of
@@ -19,7 +18,8 @@ const OFF_VALUES: ReadonlySet<string> = new Set(['false', '0', 'no']);
 export function planGatewayAuth(copy: boolean, enabled: boolean | undefined, env = process.env): GatewayAuth {
   if (enabled === false) return { mode: 'off' };
   if (copy) return { mode: 'hs256', secret: generateSigningSecret() };
-  if (enabled === undefined && OFF_VALUES.has(env['AUTH_ENABLED'] ?? '')) return { mode: 'off' };
+  // Read as the gateway reads it (env.flag), so what it turns off here it turns off there.
+  if (enabled === undefined && envVars.flag.safeParse(env['AUTH_ENABLED']).data === false) return { mode: 'off' };
   if (env['AUTH_RS256_PUBLIC_KEY'] || env['AUTH_JWKS_URL']) return { mode: 'environment' };
   return { mode: 'hs256', secret: localSigningSecret(env).secret };
 }

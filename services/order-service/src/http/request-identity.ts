@@ -1,7 +1,7 @@
 import type Koa from 'koa';
 import { z } from 'zod';
-import { AppError } from '@ecom/service-kit/errors';
-import { IDENTITY_HEADERS, ROLES, userIdText } from '@ecom/auth/identity';
+import { AppError, issueDetails } from '@ecom/service-kit/errors';
+import { AUTH_CHALLENGE, IDENTITY_HEADERS, ROLES, userIdText } from '@ecom/auth/identity';
 import type { Requester } from '../domain/order-access.policy';
 
 /**
@@ -42,13 +42,10 @@ function readRequester(ctx: Koa.Context): Requester {
   if (userId === undefined && role === undefined) return undefined;
   const parsed = identityHeaders.safeParse({ [IDENTITY_HEADERS.userId]: userId, [IDENTITY_HEADERS.role]: role });
   if (!parsed.success) {
-    ctx.set('WWW-Authenticate', 'Bearer realm="ecom-api", error="invalid_token"'); // as the gateway's challenge
+    ctx.set('WWW-Authenticate', `${AUTH_CHALLENGE}, error="invalid_token"`); // as the gateway's challenge
     throw new AppError('unauthorized', 'The identity forwarded with this request is invalid', {
       status: 401,
-      details: parsed.error.issues.map((issue) => ({
-        field: issue.path.map(String).join('.'),
-        message: issue.message,
-      })),
+      details: issueDetails(parsed.error.issues),
     });
   }
   return { userId: parsed.data[IDENTITY_HEADERS.userId], role: parsed.data[IDENTITY_HEADERS.role] };

@@ -118,8 +118,7 @@ export class ProductRepository implements ProductStore {
    * reservation takes its locks in that order, so two never wait for each other in a cycle.
    */
   async lockStockAndPrices(ids: readonly number[]): Promise<Map<number, StockAndPrice>> {
-    // FORCE INDEX (PRIMARY): as for takeStockStatement, a long IN list must not become a walk of every row.
-    const rows = await this.db(this.db.raw('?? FORCE INDEX (PRIMARY)', ['products']))
+    const rows: { id: number; stock: number; price: string }[] = await this.#productsByPrimaryKey()
       .select('id', 'stock', 'price')
       .whereIn('id', ids)
       .whereNull('deleted_at')
@@ -134,17 +133,11 @@ export class ProductRepository implements ProductStore {
    * column refuses to go below 0 and the transaction fails rather than oversell. The version goes
    * up: stock is part of what the ETag stands for. Not yet run: it goes with the reservation's
    * other writes; check what it changed with `checkStockTaken`.
-   *
-   * FORCE INDEX (PRIMARY): for a long IN list (a worker's chunk names most of a small catalogue)
-   * MariaDB plans this UPDATE as a walk of the whole primary key, and an UPDATE locks every row it
-   * walks, not only those it changes: it then waited for products another reservation held, which
-   * held products this one had locked (ER_LOCK_DEADLOCK). A range over the listed ids locks only
-   * the rows `lockStockAndPrices` already holds.
    */
   takeStockStatement(quantities: ReadonlyMap<number, number>, now: Date): Knex.QueryBuilder {
     const ids = [...quantities.keys()].sort((a, b) => a - b);
     const cases = ids.map(() => 'WHEN ? THEN ?').join(' ');
-    return this.db(this.db.raw('?? FORCE INDEX (PRIMARY)', ['products']))
+    return this.#productsByPrimaryKey()
       .whereIn('id', ids)
       .update({
         stock: this.db.raw(
@@ -154,6 +147,17 @@ export class ProductRepository implements ProductStore {
         version: this.db.raw('version + 1'),
         updated_at: now,
       });
+  }
+
+  /**
+   * `products` read by its primary key whatever the optimizer thinks. For a long IN list (a
+   * worker's chunk names most of a small catalogue) MariaDB plans a walk of the whole primary key,
+   * and a locking statement locks every row it walks, not only those it changes: a reservation's
+   * UPDATE then waited for products another reservation held, which held products this one had
+   * locked (ER_LOCK_DEADLOCK). A range over the listed ids locks only the listed rows.
+   */
+  #productsByPrimaryKey(): Knex.QueryBuilder {
+    return this.db(this.db.raw('?? FORCE INDEX (PRIMARY)', ['products']));
   }
 
   /** Puts units back (releases); deleted products get them back too, so totals stay conserved. */
