@@ -1,6 +1,13 @@
 import type { Admin, Consumer, Producer } from 'kafkajs';
 import { runWithRequestId } from '@ecom/service-kit/logging';
-import { ACKS_ALL, createKafka, createProducer, readHeader, requestIdHeaders } from '@ecom/service-kit/kafka';
+import {
+  ACKS_ALL,
+  createKafka,
+  createProducer,
+  createTopicsWithLeaders,
+  readHeader,
+  requestIdHeaders,
+} from '@ecom/service-kit/kafka';
 import { createTestTopic, eventually, testKafka, testLogger, uniqueSuffix } from '@ecom/service-kit/testing';
 
 describe('the shared Kafka factory against the real broker', () => {
@@ -60,5 +67,20 @@ describe('the shared Kafka factory against the real broker', () => {
     const startedAt = Date.now();
     await expect(unreachable.connect()).rejects.toThrow();
     expect(Date.now() - startedAt).toBeLessThan(30_000);
+  });
+
+  it("when topics are created one after another, then each one's offsets can be read at once", async () => {
+    // Reading offsets as soon as the metadata named a leader met NOT_LEADER_FOR_PARTITION for
+    // 23 of 40 fresh three-partition topics on this broker; the creation now waits that out.
+    const topics = Array.from({ length: 20 }, () => `test.fresh.${uniqueSuffix()}`);
+    try {
+      for (const fresh of topics) {
+        await createTopicsWithLeaders(admin, [{ topic: fresh, numPartitions: 3, replicationFactor: 1 }]);
+        const offsets = await admin.fetchTopicOffsets(fresh);
+        expect(offsets.map(({ high }) => high)).toEqual(['0', '0', '0']);
+      }
+    } finally {
+      await admin.deleteTopics({ topics }).catch(() => undefined);
+    }
   });
 });

@@ -1,6 +1,6 @@
 import type { Producer } from 'kafkajs';
 import request from 'supertest';
-import { createProducer } from '@ecom/service-kit/kafka';
+import { createProducer, createTopicsWithLeaders } from '@ecom/service-kit/kafka';
 import { eventually, testKafka, uniqueSuffix } from '@ecom/service-kit/testing';
 import { startOrderSystem, type OrderSystemUnderTest } from './support/order-system.harness';
 
@@ -19,17 +19,14 @@ describe('the worker’s liveness', () => {
   beforeAll(async () => {
     const admin = testKafka().admin();
     await admin.connect();
-    await admin.createTopics({
-      waitForLeaders: true,
-      topics: [
-        {
-          topic: smallDeadLetters,
-          numPartitions: 1,
-          replicationFactor: 1,
-          configEntries: [{ name: 'max.message.bytes', value: '4096' }],
-        },
-      ],
-    });
+    await createTopicsWithLeaders(admin, [
+      {
+        topic: smallDeadLetters,
+        numPartitions: 1,
+        replicationFactor: 1,
+        configEntries: [{ name: 'max.message.bytes', value: '4096' }],
+      },
+    ]);
     await admin.disconnect();
     sut = await startOrderSystem({ env: { ORDER_REQUESTS_DLQ_TOPIC: smallDeadLetters } });
     producer = createProducer(testKafka());

@@ -80,32 +80,54 @@ export interface NewTopic {
   readonly topic: string;
   readonly numPartitions: number;
   readonly replicationFactor: number;
+  /** Topic-level settings, e.g. `max.message.bytes`. */
+  readonly configEntries?: readonly { readonly name: string; readonly value: string }[];
 }
 
-/** Metadata answers a new topic's creator may see until every broker knows the topic. */
-const NOT_PROPAGATED_YET = new Set(['UNKNOWN_TOPIC_OR_PARTITION', 'LEADER_NOT_AVAILABLE']);
+/**
+ * Answers a new topic's creator may see until every broker knows the topic and each
+ * partition's leader has taken up its role. The controller's metadata can name a leader
+ * a moment before that broker serves the partition (seen in CI: ListOffsets answered
+ * NOT_LEADER_FOR_PARTITION right after the metadata showed a leader).
+ */
+const NOT_PROPAGATED_YET = new Set(['UNKNOWN_TOPIC_OR_PARTITION', 'LEADER_NOT_AVAILABLE', 'NOT_LEADER_FOR_PARTITION']);
 
 /**
- * Creates `topics` and resolves once every partition has a leader. kafkajs's own
- * `waitForLeaders` retries only LEADER_NOT_AVAILABLE, so a broker that has just started (and
- * answers UNKNOWN_TOPIC_OR_PARTITION for a moment) failed the creation; here both are waited out.
+ * Creates `topics` and resolves once every partition's leader answers for it: the metadata
+ * names a leader and a ListOffsets request to that leader succeeds. kafkajs's own
+ * `waitForLeaders` retries only LEADER_NOT_AVAILABLE and stops at the metadata, so a broker
+ * that has just started (and answers UNKNOWN_TOPIC_OR_PARTITION for a moment) failed the
+ * creation, and the first read of a new topic could meet NOT_LEADER_FOR_PARTITION.
  */
 export async function createTopicsWithLeaders(
   admin: Admin,
   topics: readonly NewTopic[],
   timeoutMs = 30_000,
 ): Promise<void> {
-  await admin.createTopics({ waitForLeaders: false, topics: topics.map((topic) => ({ ...topic })) });
+  await admin.createTopics({
+    waitForLeaders: false,
+    topics: topics.map(({ configEntries, ...topic }) => ({
+      ...topic,
+      ...(configEntries === undefined ? {} : { configEntries: configEntries.map((entry) => ({ ...entry })) }),
+    })),
+  });
   const names = topics.map((topic) => topic.topic);
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
-      const { topics: metadata } = await admin.fetchTopicMetadata({ topics: names });
-      if (metadata.every(({ partitions }) => partitions.every((partition) => partition.leader >= 0))) return;
+      if (await leadersServe(admin, names)) return;
     } catch (error) {
       if (!NOT_PROPAGATED_YET.has((error as { type?: string }).type ?? '') || Date.now() > deadline) throw error;
     }
     if (Date.now() > deadline) throw new Error(`topics ${names.join(', ')} have no leaders after ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+/** Whether every partition of `names` has a leader that answers ListOffsets for it. */
+async function leadersServe(admin: Admin, names: readonly string[]): Promise<boolean> {
+  const { topics: metadata } = await admin.fetchTopicMetadata({ topics: [...names] });
+  if (!metadata.every(({ partitions }) => partitions.every((partition) => partition.leader >= 0))) return false;
+  await Promise.all(names.map((name) => admin.fetchTopicOffsets(name)));
+  return true;
 }
