@@ -29,11 +29,12 @@ export const POINT_FILE = 'point.json';
 export const K6_STEPS_FILE = 'k6-steps.json';
 
 /** The local runner's SLO (k6/lib/slo.json, SLO_* overrides): its base bounds, and the sustained end-to-end p99. */
-const ECS_SLO = (({ base, sustained }) => ({ ...base, e2eP99Ms: sustained.e2eP99Ms ?? 1000 }))(readSlo());
+/** The SLO a point's steps are judged by (k6/lib/slo.json); the deploy tool records it in experiment.json. */
+export const ECS_SLO = (({ base, sustained }) => ({ ...base, e2eP99Ms: sustained.e2eP99Ms ?? 1000 }))(readSlo());
 
 /** sustained: the async rate the worker keeps up with (on ECS the backlog's drain cannot be timed from outside). */
 const POINT_MODES = ['sync', 'async', 'sustained'] as const;
-type PointMode = (typeof POINT_MODES)[number];
+export type PointMode = (typeof POINT_MODES)[number];
 const SERIES_MODE: Readonly<Record<PointMode, ScalingMode>> = { sync: 'sync', async: 'async', sustained: 'sustained' };
 
 const ACCEPTANCE = `p99 ≤ ${ECS_SLO.p99Ms} ms, errors < ${ECS_SLO.maxErrorRate * 100}%, dropped ≤ ${ECS_SLO.maxDroppedShare * 100}%`;
@@ -93,6 +94,11 @@ const k6StepSchema = z.object({
 });
 export type EcsK6Step = z.infer<typeof k6StepSchema>;
 const k6StepsSchema = z.object({ steps: z.array(k6StepSchema) });
+
+/** The steps of one point's k6-steps.json; throws naming the file and what is not as summary.js writes it. */
+export function readEcsK6Steps(file: string): EcsK6Step[] {
+  return readJson(file, k6StepsSchema).steps;
+}
 
 /** Why a step did not hold, in words; undefined when it held. */
 export function missedBy(step: EcsK6Step, mode: PointMode): string | undefined {
@@ -158,8 +164,7 @@ function measurePoints(dir: string, notes: string[]): MeasuredPoint[] {
     }
     if (point.k6_exit_code !== 0 && point.k6_exit_code !== 99)
       notes.push(`${folder}: k6 exited ${point.k6_exit_code ?? 'without a code'}; its summary is used as it is`);
-    const { steps } = readJson(stepsFile, k6StepsSchema);
-    measured.push({ point, folder, ...throughputOf(steps, point.mode) });
+    measured.push({ point, folder, ...throughputOf(readEcsK6Steps(stepsFile), point.mode) });
   }
   return measured;
 }

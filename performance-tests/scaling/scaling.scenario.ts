@@ -26,6 +26,7 @@ import {
 import { k6StepEnv, measureCapacityPoint, measureDrainPoint, scaledSlo } from './scaling-points';
 import type { ScalingPointRecord, ScalingSeries } from './scaling-summary.schema';
 import { dropLockMonitorAccount, lockMonitorAccount } from './row-locks';
+import { writePartialScalingRun } from './scaling-partial-run';
 import { startTierReplicas } from './tier-replicas';
 
 export interface ScalingOutcome {
@@ -70,6 +71,10 @@ export async function runScaling(ctx: RunContext): Promise<ScenarioOutcome & { s
   const series: ScalingSeries[] = [];
   try {
     for (const plan of plans) series.push(await measureSeries(run, plan));
+  } catch (error) {
+    const kept = writePartialScalingRun(ctx.dir, series, error);
+    if (kept) ctx.say(`kept the ${series.length} series measured before the failure in ${kept} (not publishable)`);
+    throw error;
   } finally {
     quotas.release();
     dropLockMonitorAccount();

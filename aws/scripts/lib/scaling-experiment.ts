@@ -10,13 +10,19 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import {
+  ECS_SLO,
+  EXPERIMENT_FILE,
+  K6_STEPS_FILE,
+  POINT_FILE,
+  readEcsK6Steps,
+  throughputOf,
+} from '@ecom/performance-tests/ecs-runs';
 import { run, step, type AwsCli } from './aws-cli';
 import { stackParameters } from './cloudformation';
 import { readDesiredCounts, restoreDesiredCounts, setDesiredCount, waitForServicesStable } from './ecs';
 import { runK6Task, timestamp, type LoadTestStacks } from './k6-task';
-import { SLO, highestHeldRate, readK6Steps } from './k6-steps';
 import {
-  K6_STEPS_FILE,
   LADDER_FRACTIONS,
   MODES_OF_TIER,
   PROBE_RATES,
@@ -57,8 +63,6 @@ export const TEMPLATE_DEFAULTS = {
   K6Image: 'grafana/k6:1.8.1',
 } as const;
 
-export const EXPERIMENT_FILE = 'experiment.json';
-export const POINT_FILE = 'point.json';
 const TSX_CLI = path.join(REPOSITORY_ROOT, 'node_modules/tsx/dist/cli.mjs');
 
 interface Experiment {
@@ -154,7 +158,7 @@ function experimentRecord(experiment: Experiment, command: string, deployed: Dep
     step_seconds: settings.stepSeconds,
     gap_seconds: settings.gapSeconds,
     e2e_sample: settings.e2eSample,
-    slo: SLO,
+    slo: ECS_SLO,
     database: {
       instance_class: value('DbInstanceClass'),
       pools: DB_POOLS,
@@ -202,8 +206,8 @@ async function singleCapacities(experiment: Experiment): Promise<SingleCapacitie
     const name = probeName(settings.tier, mode);
     step(`probing the single-instance capacity of ${mode} at ${PROBE_RATES.join(', ')} orders/s`);
     await runPoint(experiment, { n: 1, mode, repeat: 0, probe: true }, PROBE_RATES, name);
-    const rps = highestHeldRate(readProbeSteps(path.join(experiment.dir, name, K6_STEPS_FILE)), mode);
-    if (rps === undefined) {
+    const { x: rps } = throughputOf(readProbeSteps(path.join(experiment.dir, name, K6_STEPS_FILE)), mode);
+    if (rps === 0) {
       throw new Error(
         `the probe of ${mode} at 1 instance held no step, not even ${PROBE_RATES[0]}/s: see ${name}/ in ` +
           `${path.relative(REPOSITORY_ROOT, experiment.dir)}; nothing more was run`,
@@ -218,7 +222,7 @@ async function singleCapacities(experiment: Experiment): Promise<SingleCapacitie
 
 function readProbeSteps(file: string) {
   try {
-    return readK6Steps(file);
+    return readEcsK6Steps(file);
   } catch (error) {
     throw new Error(`the probe left no readable k6 summary (${(error as Error).message}); nothing more was run`);
   }

@@ -4,6 +4,7 @@
  * of offered rates each point's k6 task steps through, the k6 task's environment, and the names of
  * the points' result folders. The experiment itself (scaling-experiment.ts) only runs this plan.
  */
+import { K6_STEPS_FILE, type PointMode } from '@ecom/performance-tests/ecs-runs';
 import { HTTP_SERVICES, WORKER_SERVICE } from './stacks';
 
 export const SCALED_TIERS = ['order-worker', 'order-service', 'product-service'] as const;
@@ -13,7 +14,7 @@ export type ScaledTier = (typeof SCALED_TIERS)[number];
  * What one point measures. sync: sync capacity; async: async acceptance capacity (202 once Kafka
  * has the order); sustained: the async rate whose orders the worker also places in time.
  */
-export type PointMode = 'sync' | 'async' | 'sustained';
+export type { PointMode };
 
 /** The modes each tier serves, so the modes its scaling is measured in. */
 export const MODES_OF_TIER: Readonly<Record<ScaledTier, readonly PointMode[]>> = {
@@ -36,7 +37,6 @@ export const PROBE_RATES: readonly number[] = [25, 50, 100, 200, 400, 800, 1600]
 export const LADDER_FRACTIONS: readonly number[] = [0.25, 0.5, 0.75, 0.9, 1, 1.1, 1.25];
 
 /** Where the k6 container writes its per-step summary (lib/summary.js); upload-results copies /results/. */
-export const K6_STEPS_FILE = 'k6-steps.json';
 const K6_RESULTS_DIR = '/results';
 
 export interface ExperimentSettings {

@@ -81,7 +81,7 @@ describe('describeAuth (npm start’s summary)', () => {
 
   it('when the launcher holds the key, then it says where the secret is and how to get a token', () => {
     const lines = describeAuth(
-      { ports, signingKey: { algorithm: 'HS256', secret: 'x'.repeat(43) } },
+      { ports, authMode: 'hs256', signingKey: { algorithm: 'HS256', secret: 'x'.repeat(43) } },
       { ECOM_DATA_DIR: '/d' },
     );
 
@@ -91,7 +91,10 @@ describe('describeAuth (npm start’s summary)', () => {
   });
 
   it('when the secret comes from AUTH_HS256_SECRET, then it says so', () => {
-    const lines = describeAuth({ ports, signingKey: { algorithm: 'HS256', secret: 's' } }, { AUTH_HS256_SECRET: 's' });
+    const lines = describeAuth(
+      { ports, authMode: 'hs256', signingKey: { algorithm: 'HS256', secret: 's' } },
+      { AUTH_HS256_SECRET: 's' },
+    );
 
     expect(lines[0]).toContain('AUTH_HS256_SECRET');
   });
@@ -99,7 +102,9 @@ describe('describeAuth (npm start’s summary)', () => {
   it.each([
     [{ AUTH_RS256_PUBLIC_KEY: 'pem' }, /AUTH_RS256_PUBLIC_KEY/],
     [{ AUTH_ENABLED: 'false' }, /OFF/],
+    [{ AUTH_ENABLED: 'false', AUTH_JWKS_URL: 'https://issuer.example/jwks' }, /OFF/],
   ])('when the launcher holds no key (%p), then it says how tokens are checked, or that they are not', (env, said) => {
-    expect(describeAuth({ ports, signingKey: undefined }, env).join('\n')).toMatch(said);
+    const authMode = planGatewayAuth(false, undefined, env).mode;
+    expect(describeAuth({ ports, authMode, signingKey: undefined }, env).join('\n')).toMatch(said);
   });
 });

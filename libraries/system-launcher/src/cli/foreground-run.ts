@@ -69,17 +69,18 @@ function printSummary(system: LaunchedSystem, startedAt: number): void {
 }
 
 /** How to call the API: where the key is and how to get a token, or that anyone may. */
-export function describeAuth(system: Pick<LaunchedSystem, 'signingKey' | 'ports'>, env = process.env): string[] {
-  if (system.signingKey !== undefined) {
-    const source = env['AUTH_HS256_SECRET'] ? 'AUTH_HS256_SECRET' : devSecretPath(env);
-    return [
-      `auth:     bearer tokens, HS256 secret from ${source}; catalogue reads are public`,
-      `          token:  TOKEN=$(npm run -s token -- --role admin)   (or --user 42: a customer)`,
-      `          then:   curl -H "Authorization: Bearer $TOKEN" http://localhost:${system.ports.gateway}/orders`,
-    ];
-  }
-  if (env['AUTH_RS256_PUBLIC_KEY'] || env['AUTH_JWKS_URL']) {
+export function describeAuth(
+  system: Pick<LaunchedSystem, 'authMode' | 'signingKey' | 'ports'>,
+  env = process.env,
+): string[] {
+  if (system.authMode === 'off')
+    return ['auth:     OFF (AUTH_ENABLED=false): anyone may call every route; never expose this system'];
+  if (system.authMode === 'environment')
     return ['auth:     bearer tokens verified with AUTH_RS256_PUBLIC_KEY / AUTH_JWKS_URL (signed by your issuer)'];
-  }
-  return ['auth:     OFF (AUTH_ENABLED=false): anyone may call every route; never expose this system'];
+  const source = env['AUTH_HS256_SECRET'] ? 'AUTH_HS256_SECRET' : devSecretPath(env);
+  return [
+    `auth:     bearer tokens, HS256 secret from ${source}; catalogue reads are public`,
+    `          token:  TOKEN=$(npm run -s token -- --role admin)   (or --user 42: a customer)`,
+    `          then:   curl -H "Authorization: Bearer $TOKEN" http://localhost:${system.ports.gateway}/orders`,
+  ];
 }

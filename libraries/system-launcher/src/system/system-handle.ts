@@ -1,6 +1,6 @@
 /** What a started system offers its caller: where it is, its processes, and how to stop it. */
 import type { SigningKey } from '@ecom/auth';
-import { signingKeyOf } from '../auth/gateway-auth';
+import { signingKeyOf, type GatewayAuth } from '../auth/gateway-auth';
 import { buildProcessEnvs, type EnvOverrides, type ProcessEnvValues, type SystemPlan } from '../env/process-env';
 import type { SystemSettings } from '../env/service-configs';
 import { freePort } from '../processes/free-port';
@@ -17,6 +17,8 @@ export interface LaunchedSystem extends SystemSettings {
    * secret, or npm start's. Undefined when authentication is off, or its key is not the launcher's.
    */
   readonly signingKey: SigningKey | undefined;
+  /** How its gateway checks tokens: not at all, with the launcher's HS256 secret, or as the caller's AUTH_* variables say. */
+  readonly authMode: GatewayAuth['mode'];
   /** The system's four processes as they run now (a restart replaces its entry). */
   readonly services: readonly RunningProcess[];
   /** Stops one process (it stays stopped until restarted). */
@@ -55,6 +57,7 @@ export function systemHandle({ plan, settings, envs, group, services, stopAll }:
     ...settings,
     ports,
     signingKey: signingKeyOf(plan.auth),
+    authMode: plan.auth?.mode ?? 'environment',
     gatewayUrl: localUrl(ports.gateway),
     productServiceUrl: localUrl(ports['product-service']),
     orderServiceUrl: localUrl(ports['order-service']),
