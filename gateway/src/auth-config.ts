@@ -15,16 +15,14 @@ const rsaPublicKeyPem = z
   .transform((pem) => pem.replace(/\\n/g, '\n').trim())
   .refine(isRsaPublicKey, 'must be an RSA public key in PEM (SPKI, -----BEGIN PUBLIC KEY-----)');
 
-/**
- * The gateway's authentication variables (part of its configSchema). The secret is read as any
- * string here and checked in authSettingsFrom, so that a rejected secret is never echoed into the
- * configuration error (parseEnv quotes the values it refuses).
- */
+/** The gateway's authentication variables (part of its configSchema). */
 export const authSchema = {
   /** Verify bearer tokens on the API. `false` leaves every route open to anyone: unsafe outside a laptop. */
   AUTH_ENABLED: env.flag.default(true),
-  /** HS256 shared secret (≥ 32 characters): local and test systems. */
-  AUTH_HS256_SECRET: z.string().optional(),
+  /** HS256 shared secret (≥ 32 characters): local and test systems. Never echoed in a refusal. */
+  AUTH_HS256_SECRET: env.secret(
+    z.string().min(MIN_HS256_SECRET_LENGTH, `must be at least ${MIN_HS256_SECRET_LENGTH} characters`).optional(),
+  ),
   /** RS256 public key, PEM (SPKI): deployments whose tokens are signed elsewhere. */
   AUTH_RS256_PUBLIC_KEY: rsaPublicKeyPem.optional(),
   /**
@@ -77,13 +75,7 @@ function verificationKeyFrom(raw: AuthVariables): VerificationKey {
   }
   if (raw.AUTH_RS256_PUBLIC_KEY !== undefined) return { algorithm: 'RS256', publicKeyPem: raw.AUTH_RS256_PUBLIC_KEY };
   if (raw.AUTH_JWKS_URL !== undefined) return { algorithm: 'RS256', jwksUrl: raw.AUTH_JWKS_URL };
-  const secret = raw.AUTH_HS256_SECRET ?? '';
-  if (secret.length < MIN_HS256_SECRET_LENGTH) {
-    throw new ConfigError([
-      `AUTH_HS256_SECRET: must be at least ${MIN_HS256_SECRET_LENGTH} characters (got ${secret.length}; the value is not shown)`,
-    ]);
-  }
-  return { algorithm: 'HS256', secret };
+  return { algorithm: 'HS256', secret: raw.AUTH_HS256_SECRET! };
 }
 
 const LOOPBACK_HOSTS: ReadonlySet<string> = new Set(['127.0.0.1', '[::1]', 'localhost']);

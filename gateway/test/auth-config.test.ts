@@ -88,7 +88,9 @@ describe('gateway auth configuration', () => {
   it('when the secret is shorter than 32 characters, then it is refused without being shown', () => {
     const problems = problemsOf({ AUTH_HS256_SECRET: 'hunter2-but-longer' });
 
-    expect(problems).toEqual(['AUTH_HS256_SECRET: must be at least 32 characters (got 18; the value is not shown)']);
+    expect(problems).toEqual([
+      'AUTH_HS256_SECRET: must be at least 32 characters (got 18 characters; the value is not shown)',
+    ]);
     expect(problems.join()).not.toContain('hunter2');
   });
 

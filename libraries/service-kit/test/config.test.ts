@@ -21,6 +21,13 @@ describe('parseEnv', () => {
     expect(() => parseEnv(schema, { PORT: 'eighty', DATABASE_NAME: 'shop' })).toThrow(/PORT: .*\(got "eighty"\)/);
   });
 
+  it('when a secret variable is refused, then the error names it and the rule but not the value', () => {
+    const withHmac = z.object({ DEPLOY_HMAC: env.secret(z.string().min(32, 'must be at least 32 characters')) });
+    const refusal = () => parseEnv(withHmac, { DEPLOY_HMAC: 'hunter2' });
+    expect(refusal).toThrow('DEPLOY_HMAC: must be at least 32 characters (got 7 characters; the value is not shown)');
+    expect(refusal).not.toThrow(/hunter2/);
+  });
+
   it('when several variables are bad, then every one of them is reported at once', () => {
     let caught: unknown;
     try {

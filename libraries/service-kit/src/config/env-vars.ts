@@ -32,6 +32,15 @@ export const commaList = <T extends z.ZodType<unknown, string>>(item: T) =>
     )
     .pipe(z.array(item).min(1, 'must list at least one value'));
 
+/**
+ * A variable whose value must never be echoed (a secret, a password): when parseEnv refuses it,
+ * the error names the variable and the rule, and says the value is not shown.
+ */
+export const secret = <T extends z.ZodType>(schema: T): T => schema.meta({ redacted: true });
+
+/** Whether `schema` was declared with `secret`. */
+export const isSecret = (schema: z.ZodType | undefined): boolean => schema?.meta()?.['redacted'] === true;
+
 /** `true`/`false` (also `1`/`0`, `yes`/`no`) as a boolean; anything else is refused at start. */
 export const flag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -52,7 +61,7 @@ export const kafkaEnv = {
   KAFKA_SASL_MECHANISM: z.enum(kafkaSaslMechanisms).default('none'),
   /** For `plain` and `scram-*` only. */
   KAFKA_SASL_USERNAME: z.string().optional(),
-  KAFKA_SASL_PASSWORD: z.string().optional(),
+  KAFKA_SASL_PASSWORD: secret(z.string().optional()),
   /** The region `aws-msk-iam` signs its tokens for (ECS sets AWS_REGION in every task). */
   AWS_REGION: z.string().optional(),
 };
@@ -71,10 +80,6 @@ export const retentionEnv = {
   OUTBOX_RETENTION_S: positiveInt(86_400),
 };
 
-/**
- * `MYSQL_TLS`: `off` (plain TCP, the local server) or `rds` (TLS verified against the Amazon RDS
- * certificate authorities; the ECS task definitions set it). See db/database-tls.ts.
- */
 /** TLS to MySQL: off (local), or verified against the Amazon RDS certificate authorities (db/database-tls.ts). */
 export const mysqlTlsModes = ['off', 'rds'] as const;
 export const mysqlTls = z.enum(mysqlTlsModes).default('off');
@@ -87,7 +92,7 @@ export function mysqlEnv<P extends string>(prefix: P, defaults: { database: stri
     MYSQL_TLS: mysqlTls,
     [`${prefix}_NAME`]: z.string().min(1).default(defaults.database),
     [`${prefix}_USER`]: z.string().min(1).default(defaults.user),
-    [`${prefix}_PASSWORD`]: z.string().default(defaults.password),
+    [`${prefix}_PASSWORD`]: secret(z.string().default(defaults.password)),
     [`${prefix}_POOL_MAX`]: positiveInt(10),
   } as {
     MYSQL_HOST: z.ZodDefault<z.ZodString>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isSecret } from './env-vars';
 
 /** Thrown when the environment does not satisfy a service's schema; names every bad variable. */
 export class ConfigError extends Error {
@@ -26,7 +27,7 @@ export function parseEnv<S extends z.ZodObject>(
   const variables = withoutEmptyStrings(env);
   const result = schema.safeParse(variables, { reportInput: true });
   if (!result.success) {
-    throw new ConfigError(result.error.issues.map((issue) => describeIssue(issue, variables)));
+    throw new ConfigError(result.error.issues.map((issue) => describeIssue(issue, variables, schema)));
   }
   return deepFreeze(result.data) as DeepReadonly<z.infer<S>>;
 }
@@ -39,10 +40,12 @@ function withoutEmptyStrings(env: NodeJS.ProcessEnv): Record<string, string> {
   return Object.fromEntries(entries);
 }
 
-function describeIssue(issue: z.core.$ZodIssue, variables: Record<string, string>): string {
+function describeIssue(issue: z.core.$ZodIssue, variables: Record<string, string>, schema: z.ZodObject): string {
   const name = String(issue.path[0] ?? '(environment)');
   const raw = variables[name];
   if (raw === undefined) return `${name}: is required but not set`;
+  if (isSecret(schema.shape[name]))
+    return `${name}: ${issue.message} (got ${raw.length} characters; the value is not shown)`;
   return `${name}: ${issue.message} (got ${JSON.stringify(raw)})`;
 }
 
