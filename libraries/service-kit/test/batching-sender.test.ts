@@ -64,6 +64,23 @@ describe('BatchingSender against the real broker', () => {
     expect(outcomes.map((outcome) => outcome.status)).toEqual(['rejected', 'rejected', 'rejected']);
     await expect(sender.send(topic, { key: 'after', value: 'y' })).resolves.toBeUndefined();
   });
+
+  test('when a request is still being retried, then settled() resolves only after it has ended', async () => {
+    // The producer retries a missing topic for seconds; disconnecting it meanwhile would leave a
+    // connection the retry reopens, which kept a stopped order service's process alive.
+    const sender = new BatchingSender(producer, { timeoutMs: 2_000 });
+    let ended = false;
+    const sent = sender.send(`test.missing.${uniqueSuffix()}`, { value: 'late' }).finally(() => {
+      ended = true;
+    });
+    sent.catch(() => undefined);
+
+    await sender.settled();
+
+    expect(ended).toBe(true);
+    await expect(sent).rejects.toThrow();
+    await expect(sender.settled()).resolves.toBeUndefined(); // nothing in flight: at once
+  });
 });
 
 async function endOffsetTotal(admin: Admin, topic: string): Promise<number> {

@@ -30,8 +30,13 @@ export async function start(
   const wiring = await openPlacementWiring(config, logger, 'order-service');
   const orderMetrics = createOrderMetrics(wiring.resources.metrics.registry);
   const keys = new IdempotencyRepository(wiring.resources.db);
+  const queue = new OrderRequestProducer(
+    wiring.resources.producer,
+    config.topics.orderRequests,
+    config.kafkaAckTimeoutMs,
+  );
   const { server, port, url } = await listen(
-    createOrderApp(config, wiring, { keys, metrics: orderMetrics, logger }),
+    createOrderApp(config, wiring, { keys, queue, metrics: orderMetrics, logger }),
     config.port,
     config.host,
   );
@@ -41,6 +46,7 @@ export async function start(
 
   const stop = async () => {
     await closeHttpServer(server);
+    await queue.settled(); // a send still retrying would reconnect the producer after it disconnects
     await Promise.all(housekeeping.map((task) => task.stop()));
     await wiring.close();
   };
@@ -49,16 +55,21 @@ export async function start(
 
 interface Collaborators {
   readonly keys: IdempotencyRepository;
+  readonly queue: OrderRequestProducer;
   readonly metrics: OrderMetrics;
   readonly logger: Logger;
 }
 
-function createOrderApp(config: OrderServiceConfig, wiring: PlacementWiring, { keys, metrics, logger }: Collaborators) {
+function createOrderApp(
+  config: OrderServiceConfig,
+  wiring: PlacementWiring,
+  { keys, queue, metrics, logger }: Collaborators,
+) {
   const { resources, stock, orders, syncPlacement } = wiring;
   const routes = orderRoutes({
     orders,
     placement: syncPlacement,
-    queue: new OrderRequestProducer(resources.producer, config.topics.orderRequests, config.kafkaAckTimeoutMs),
+    queue,
     admission: new LoadShedder(config.syncAdmission),
     idempotency: {
       keys,
@@ -84,7 +95,7 @@ function createOrderApp(config: OrderServiceConfig, wiring: PlacementWiring, { k
 function startHousekeeping(
   config: OrderServiceConfig,
   wiring: PlacementWiring,
-  { keys, metrics, logger }: Collaborators,
+  { keys, metrics, logger }: Omit<Collaborators, 'queue'>,
 ) {
   const onReleased = (heldStock: boolean) => metrics.abandonedReleased.inc({ held: String(heldStock) });
   return [

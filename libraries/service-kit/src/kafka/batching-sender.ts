@@ -30,6 +30,7 @@ export class BatchingSender {
   readonly #timeoutMs: number;
   #queue: Pending[] = [];
   #inFlight = false;
+  #flushing: Promise<void> = Promise.resolve();
 
   constructor(producer: Producer, { maxBatch = 500, timeoutMs = 30_000 }: BatchingSenderOptions = {}) {
     this.#producer = producer;
@@ -48,8 +49,18 @@ export class BatchingSender {
       const pending: Pending = { topic, message, resolve, reject };
       this.#queue.push(pending);
       signal?.addEventListener('abort', () => this.#withdraw(pending, signal.reason), { once: true });
-      if (!this.#inFlight) void this.#flush();
+      if (!this.#inFlight) this.#flushing = this.#flush();
     });
+  }
+
+  /**
+   * Resolves once every produce request made so far has ended, acknowledged or failed. Await it
+   * before disconnecting the producer: a request the producer is still retrying (e.g. for a topic
+   * that does not exist) reconnects it after the disconnect, and that connection keeps the
+   * process alive.
+   */
+  async settled(): Promise<void> {
+    while (this.#inFlight) await this.#flushing;
   }
 
   #withdraw(pending: Pending, reason: unknown): void {

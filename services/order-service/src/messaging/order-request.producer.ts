@@ -23,6 +23,11 @@ export class OrderRequestProducer implements OrderRequestQueue {
     this.#sender = new BatchingSender(producer, { timeoutMs: ackTimeoutMs });
   }
 
+  /** Resolves once no produce request is left in flight (before the producer disconnects). */
+  settled(): Promise<void> {
+    return this.#sender.settled();
+  }
+
   async enqueue(request: OrderRequest): Promise<void> {
     const message = toOrderRequestMessage(request);
     const deadline = new AbortController();
