@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { env, parseEnv } from '@ecom/service-kit/config';
-import { authSchema, authSettingsFrom } from './auth-config';
+import { authSchema, authSettingsFrom, checkSecretLength } from './auth-config';
 
 /** A browser origin as it appears in the `Origin` header: scheme, host and port, no path. */
 const origin = z.url({ protocol: /^https?$/ }).transform((url) => new URL(url).origin);
@@ -9,12 +9,8 @@ const origin = z.url({ protocol: /^https?$/ }).transform((url) => new URL(url).o
 /** The OpenAPI document, where the repository keeps it (from src/ and from dist/ alike). */
 const defaultSpecPath = path.resolve(__dirname, '../../docs/api/openapi.yaml');
 
-/**
- * The variables the gateway reads: names, types and defaults, declared once. Exported
- * (`@ecom/gateway/config`) so whoever starts it builds its environment from these names
- * (libraries/system-launcher) and a misspelt one does not compile.
- */
-export const configSchema = z.object({
+/** The variables the gateway reads: names, types and defaults, declared once. */
+const variables = z.object({
   GATEWAY_PORT: env.port(8080),
   GATEWAY_HOST: z.string().default('0.0.0.0'),
   LOG_LEVEL: env.logLevel,
@@ -54,6 +50,13 @@ export const configSchema = z.object({
   OPENAPI_SPEC_PATH: z.string().min(1).default(defaultSpecPath),
   ...authSchema,
 });
+
+/**
+ * The variables with the checks that span several of them. Exported (`@ecom/gateway/config`) so
+ * whoever starts the gateway builds its environment from these names (libraries/system-launcher)
+ * and a misspelt one does not compile.
+ */
+export const configSchema = variables.superRefine(checkSecretLength);
 
 export type GatewayConfig = ReturnType<typeof loadConfig>;
 export type { AuthSettings } from './auth-config';

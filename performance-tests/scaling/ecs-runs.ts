@@ -14,7 +14,7 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { readSlo } from '../runner/slo';
+import { SLO_FILE, readSlo } from '../runner/slo';
 import {
   SCALING_TIERS,
   scalingSummarySchema,
@@ -28,9 +28,18 @@ export const EXPERIMENT_FILE = 'experiment.json';
 export const POINT_FILE = 'point.json';
 export const K6_STEPS_FILE = 'k6-steps.json';
 
-/** The local runner's SLO (k6/lib/slo.json, SLO_* overrides): its base bounds, and the sustained end-to-end p99. */
-/** The SLO a point's steps are judged by (k6/lib/slo.json); the deploy tool records it in experiment.json. */
-export const ECS_SLO = (({ base, sustained }) => ({ ...base, e2eP99Ms: sustained.e2eP99Ms ?? 1000 }))(readSlo());
+/**
+ * The SLO a point's steps are judged by, and the deploy tool records in experiment.json: the
+ * bounds of k6/lib/slo.json as written, which is what the k6 task on ECS reads (no SLO_* variable
+ * reaches it, so none applies here either).
+ */
+export const ECS_SLO = (({ base, sustained }) =>
+  Object.freeze({
+    p99Ms: base.p99Ms,
+    maxErrorRate: base.maxErrorRate,
+    maxDroppedShare: base.maxDroppedShare,
+    e2eP99Ms: sustained.e2eP99Ms ?? 1000,
+  }))(readSlo(SLO_FILE, {}));
 
 /** sustained: the async rate the worker keeps up with (on ECS the backlog's drain cannot be timed from outside). */
 const POINT_MODES = ['sync', 'async', 'sustained'] as const;

@@ -1,4 +1,4 @@
-/** What a scaling run that fails late leaves beside result.json (no summary: it is not a whole run). */
+/** What a scaling run that fails late leaves in its results folder: no result.json or summary (it is not a whole run), only the series it finished. */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ScalingSeries } from './scaling-summary.schema';

@@ -68,13 +68,9 @@ export async function runScaling(ctx: RunContext): Promise<ScenarioOutcome & { s
     progress: progressOf(ctx, plans),
     lockMonitor,
   };
-  const series: ScalingSeries[] = [];
+  let series: ScalingSeries[];
   try {
-    for (const plan of plans) series.push(await measureSeries(run, plan));
-  } catch (error) {
-    const kept = writePartialScalingRun(ctx.dir, series, error);
-    if (kept) ctx.say(`kept the ${series.length} series measured before the failure in ${kept} (not publishable)`);
-    throw error;
+    series = await measureEverySeries(run, plans);
   } finally {
     quotas.release();
     dropLockMonitorAccount();
@@ -85,6 +81,24 @@ export async function runScaling(ctx: RunContext): Promise<ScenarioOutcome & { s
     notes: notesOf(quotas, s),
     scaling: { series, mechanism: quotas.mechanism, periodUs: quotas.periodUs },
   };
+}
+
+/** Every planned series in turn; a failure keeps the series finished before it (partial-series.json). */
+async function measureEverySeries(run: ScalingRun, plans: readonly SeriesPlan[]): Promise<ScalingSeries[]> {
+  const series: ScalingSeries[] = [];
+  try {
+    for (const plan of plans) series.push(await measureSeries(run, plan));
+    return series;
+  } catch (error) {
+    try {
+      const kept = writePartialScalingRun(run.ctx.dir, series, error);
+      if (kept)
+        run.ctx.say(`kept the ${series.length} series measured before the failure in ${kept} (not publishable)`);
+    } catch (writeError) {
+      run.ctx.say(`could not keep the series measured before the failure: ${(writeError as Error).message}`);
+    }
+    throw error;
+  }
 }
 
 async function measureSeries(run: ScalingRun, plan: SeriesPlan): Promise<ScalingSeries> {

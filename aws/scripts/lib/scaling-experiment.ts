@@ -206,10 +206,10 @@ async function singleCapacities(experiment: Experiment): Promise<SingleCapacitie
     const name = probeName(settings.tier, mode);
     step(`probing the single-instance capacity of ${mode} at ${PROBE_RATES.join(', ')} orders/s`);
     await runPoint(experiment, { n: 1, mode, repeat: 0, probe: true }, PROBE_RATES, name);
-    const { x: rps } = throughputOf(readProbeSteps(path.join(experiment.dir, name, K6_STEPS_FILE)), mode);
+    const { x: rps, detail } = throughputOf(readProbeSteps(path.join(experiment.dir, name, K6_STEPS_FILE)), mode);
     if (rps === 0) {
       throw new Error(
-        `the probe of ${mode} at 1 instance held no step, not even ${PROBE_RATES[0]}/s: see ${name}/ in ` +
+        `the probe of ${mode} at 1 instance held no step, not even ${PROBE_RATES[0]}/s (${detail}): see ${name}/ in ` +
           `${path.relative(REPOSITORY_ROOT, experiment.dir)}; nothing more was run`,
       );
     }

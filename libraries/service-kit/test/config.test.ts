@@ -28,6 +28,16 @@ describe('parseEnv', () => {
     expect(refusal).not.toThrow(/hunter2/);
   });
 
+  it('when a secret is wrapped after it is marked, or the password variables are declared, then they count as secret', () => {
+    expect(env.isSecret(env.secret(z.string()).optional())).toBe(true);
+    expect(env.isSecret(env.secret(z.string()).default('x'))).toBe(true);
+    expect(env.isSecret(env.kafkaEnv.KAFKA_SASL_PASSWORD)).toBe(true);
+    expect(env.isSecret(env.mysqlEnv('SHOP_DB', { database: 'd', user: 'u', password: 'p' }).SHOP_DB_PASSWORD)).toBe(
+      true,
+    );
+    expect(env.isSecret(z.string().optional())).toBe(false);
+  });
+
   it('when several variables are bad, then every one of them is reported at once', () => {
     let caught: unknown;
     try {

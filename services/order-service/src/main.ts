@@ -18,6 +18,9 @@ export interface RunningOrderService {
   stop(): Promise<void>;
 }
 
+/** How long stop() waits for Kafka sends in flight: well inside the graceful shutdown's 20 s. */
+const SENDS_SETTLE_LIMIT_MS = 5_000;
+
 /** Wires the order service's HTTP API (sync and async ordering) and starts listening. */
 export async function start(
   env: NodeJS.ProcessEnv = process.env,
@@ -46,7 +49,10 @@ export async function start(
 
   const stop = async () => {
     await closeHttpServer(server);
-    await queue.settled(); // a send still retrying would reconnect the producer after it disconnects
+    // A send still retrying would reconnect the producer after it disconnects; the wait is bounded
+    // so that a broker outage cannot hold the shutdown past its limit.
+    if (!(await queue.settled(SENDS_SETTLE_LIMIT_MS)))
+      logger.warn({ limitMs: SENDS_SETTLE_LIMIT_MS }, 'Kafka sends still in flight at shutdown; disconnecting anyway');
     await Promise.all(housekeeping.map((task) => task.stop()));
     await wiring.close();
   };

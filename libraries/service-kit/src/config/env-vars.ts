@@ -39,7 +39,18 @@ export const commaList = <T extends z.ZodType<unknown, string>>(item: T) =>
 export const secret = <T extends z.ZodType>(schema: T): T => schema.meta({ redacted: true });
 
 /** Whether `schema` was declared with `secret`. */
-export const isSecret = (schema: z.ZodType | undefined): boolean => schema?.meta()?.['redacted'] === true;
+export function isSecret(schema: z.ZodType | undefined): boolean {
+  // .optional(), .default() and .pipe() wrap a schema without its metadata: look inside them too.
+  for (let inner = schema; inner !== undefined; inner = wrappedBy(inner)) {
+    if (inner.meta()?.['redacted'] === true) return true;
+  }
+  return false;
+}
+
+function wrappedBy(schema: z.ZodType): z.ZodType | undefined {
+  const def = schema.def as { innerType?: z.ZodType; in?: z.ZodType };
+  return def.innerType ?? def.in;
+}
 
 /** `true`/`false` (also `1`/`0`, `yes`/`no`) as a boolean; anything else is refused at start. */
 export const flag = z

@@ -54,13 +54,26 @@ export class BatchingSender {
   }
 
   /**
-   * Resolves once every produce request made so far has ended, acknowledged or failed. Await it
-   * before disconnecting the producer: a request the producer is still retrying (e.g. for a topic
-   * that does not exist) reconnects it after the disconnect, and that connection keeps the
-   * process alive.
+   * Resolves true once every produce request made so far has ended, acknowledged or failed; false
+   * if some are still in flight after `limitMs`. Await it before disconnecting the producer: a
+   * request the producer is still retrying (e.g. for a topic that does not exist) reconnects it
+   * after the disconnect, and that connection keeps the process alive.
    */
-  async settled(): Promise<void> {
+  async settled(limitMs = Number.POSITIVE_INFINITY): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<false>((resolve) => {
+      if (Number.isFinite(limitMs)) timer = setTimeout(() => resolve(false), limitMs);
+    });
+    try {
+      return await Promise.race([this.#drained(), late]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async #drained(): Promise<true> {
     while (this.#inFlight) await this.#flushing;
+    return true;
   }
 
   #withdraw(pending: Pending, reason: unknown): void {

@@ -117,11 +117,17 @@ export async function createTopicsWithLeaders(
     try {
       if (await leadersServe(admin, names)) return;
     } catch (error) {
-      if (!NOT_PROPAGATED_YET.has((error as { type?: string }).type ?? '') || Date.now() > deadline) throw error;
+      if (!NOT_PROPAGATED_YET.has(kafkaErrorType(error)) || Date.now() > deadline) throw error;
     }
     if (Date.now() > deadline) throw new Error(`topics ${names.join(', ')} have no leaders after ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+/** A kafkajs error's protocol type, also when kafkajs gave up retrying it (the type is then its cause's). */
+function kafkaErrorType(error: unknown): string {
+  const { type, cause } = error as { type?: string; cause?: { type?: string } };
+  return type ?? cause?.type ?? '';
 }
 
 /** Whether every partition of `names` has a leader that answers ListOffsets for it. */

@@ -69,10 +69,7 @@ function printSummary(system: LaunchedSystem, startedAt: number): void {
 }
 
 /** How to call the API: where the key is and how to get a token, or that anyone may. */
-export function describeAuth(
-  system: Pick<LaunchedSystem, 'authMode' | 'signingKey' | 'ports'>,
-  env = process.env,
-): string[] {
+export function describeAuth(system: Pick<LaunchedSystem, 'authMode' | 'ports'>, env = process.env): string[] {
   if (system.authMode === 'off')
     return ['auth:     OFF (AUTH_ENABLED=false): anyone may call every route; never expose this system'];
   if (system.authMode === 'environment')

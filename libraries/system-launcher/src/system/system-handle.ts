@@ -17,7 +17,7 @@ export interface LaunchedSystem extends SystemSettings {
    * secret, or npm start's. Undefined when authentication is off, or its key is not the launcher's.
    */
   readonly signingKey: SigningKey | undefined;
-  /** How its gateway checks tokens: not at all, with the launcher's HS256 secret, or as the caller's AUTH_* variables say. */
+  /** How its gateway checks tokens: not at all, with the launcher's HS256 secret, or as the caller's AUTH_* say. */
   readonly authMode: GatewayAuth['mode'];
   /** The system's four processes as they run now (a restart replaces its entry). */
   readonly services: readonly RunningProcess[];

@@ -23,9 +23,9 @@ export class OrderRequestProducer implements OrderRequestQueue {
     this.#sender = new BatchingSender(producer, { timeoutMs: ackTimeoutMs });
   }
 
-  /** Resolves once no produce request is left in flight (before the producer disconnects). */
-  settled(): Promise<void> {
-    return this.#sender.settled();
+  /** True once no produce request is left in flight, false if some still are after `limitMs` (BatchingSender.settled). */
+  settled(limitMs: number): Promise<boolean> {
+    return this.#sender.settled(limitMs);
   }
 
   async enqueue(request: OrderRequest): Promise<void> {
