@@ -39,7 +39,7 @@ export function renderDocSections(runs: PublishedRuns): Record<SectionName, stri
     'gateway-variants': runs.gateway ? renderGatewayVariants(runs.gateway) : NO_GATEWAY_RUN,
     ...renderLoadSections(runs),
     outbox: runs.outbox ? renderOutboxDocSection(runs.outbox) : NO_OUTBOX_RUN,
-    scaling: runs.scaling ? renderScalingDocSection(runs.scaling) : NO_SCALING_RUN,
+    scaling: runs.scaling ? renderScalingDocSection(runs.scaling, runs.scalingRuns) : NO_SCALING_RUN,
   };
 }
 

@@ -1,8 +1,9 @@
 /**
  * The summaries committed under docs/performance/runs/<folder>/summary.json (by `npm run
  * perf:publish`), selected by the kind each declares (summary-kinds.ts): the newest capacity,
- * gateway, outbox and scaling run, and every load run (the doc picks one per scenario and data
- * set). Folder names start with the run's UTC time stamp, so the newest sorts last; folders
+ * gateway and outbox run; of this machine's scaling runs, the newest of those with the most series
+ * (a run of a few series repeats them, it does not replace the whole experiment), and every one
+ * beside it; and every load run (the doc picks one per scenario and data set). Folder names start with the run's UTC time stamp, so the newest sorts last; folders
  * without a summary.json (notes, raw sweeps) are not runs and are left out.
  */
 import { existsSync, readdirSync } from 'node:fs';
@@ -32,11 +33,13 @@ export interface PublishedRuns {
   readonly gateway?: PublishedRun<TolerantGatewaySummary>;
   readonly outbox?: PublishedRun<OutboxSummary>;
   readonly scaling?: PublishedRun<ScalingSummary>;
+  /** Every published scaling run of this machine, newest first (`scaling` among them). */
+  readonly scalingRuns?: readonly PublishedRun<ScalingSummary>[];
   /** Every published compare, spike and soak run, newest first. */
   readonly load?: readonly PublishedRun<LoadSummary>[];
 }
 
-type Newest = Omit<PublishedRuns, 'load'>;
+type Newest = Omit<PublishedRuns, 'load' | 'scaling' | 'scalingRuns'>;
 
 export function readPublishedRuns(runsDir = RUNS_DIR): PublishedRuns {
   const folders = existsSync(runsDir)
@@ -47,15 +50,26 @@ export function readPublishedRuns(runsDir = RUNS_DIR): PublishedRuns {
     : [];
   const newest: Record<string, PublishedRun<unknown>> = {};
   const load: PublishedRun<LoadSummary>[] = [];
+  const scalingRuns: PublishedRun<ScalingSummary>[] = [];
   for (const folder of folders) {
     const read = readKindedSummary(path.join(runsDir, folder, SUMMARY_FILE));
     if (read.kind === 'load') load.push(publishedRun(runsDir, folder, read.summary));
     // The doc's scaling section is this machine's experiment; an ECS one (its folder name sorts
     // after any time stamp) would need a section of its own.
-    else if (read.kind === 'scaling' && read.summary.target !== 'local') continue;
-    else newest[read.kind] ??= publishedRun(runsDir, folder, read.summary);
+    else if (read.kind === 'scaling') {
+      if (read.summary.target === 'local') scalingRuns.push(publishedRun(runsDir, folder, read.summary));
+    } else newest[read.kind] ??= publishedRun(runsDir, folder, read.summary);
   }
-  return { ...(newest as Newest), load };
+  const scaling = mostComplete(scalingRuns);
+  return { ...(newest as Newest), load, ...(scaling && { scaling, scalingRuns }) };
+}
+
+/** The newest of the runs with the most series (`runs` newest first). */
+function mostComplete(runs: readonly PublishedRun<ScalingSummary>[]): PublishedRun<ScalingSummary> | undefined {
+  return runs.reduce<PublishedRun<ScalingSummary> | undefined>(
+    (best, run) => (best && best.summary.series.length >= run.summary.series.length ? best : run),
+    undefined,
+  );
 }
 
 /** The newest published load run of a scenario on a data set. */

@@ -52,6 +52,23 @@ export function tabulatePoints(curve: ScalingCurve): Table {
   };
 }
 
+/** The same series in several runs, a row per run: X(N) and the scaled tier's CPU per order, by N. */
+export function tabulateRunToRun(runs: readonly { folder: string; curve: ScalingCurve }[]): Table {
+  return {
+    columns: [
+      ...textColumns('series', 'run'),
+      { title: 'X(N) for N = …', numeric: false },
+      { title: 'scaled tier CPU ms/order for N = …', numeric: false },
+    ],
+    rows: runs.map(({ folder, curve }) => [
+      describeSeries(curve),
+      folder,
+      curve.points.map((point) => `${point.n}: ${formatRate(point.x)}`).join(' · '),
+      curve.points.map((point) => `${point.n}: ${formatCpu(point.cpuMsPerOrder?.[curve.series.tier])}`).join(' · '),
+    ]),
+  };
+}
+
 /** One row per series: its fit, where it peaks, and the projection to PROJECT_TO. */
 export function tabulateFits(curves: readonly ScalingCurve[]): Table {
   return {

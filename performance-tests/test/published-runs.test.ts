@@ -4,6 +4,7 @@ import { summarizeCapacityRun } from '../report/capacity-summary';
 import { summarizeLoadRun } from '../report/load-summary';
 import { newestLoadRun, readPublishedRuns } from '../report/published-runs';
 import { makeCapacityResult } from './support/capacity-fixture';
+import { scalingSummaryFixture } from './support/scaling-fixture';
 import {
   loadContentionResult,
   loadOutboxSummary,
@@ -45,6 +46,22 @@ describe('readPublishedRuns', () => {
     expect(newestLoadRun(runs, 'compare', 'contention')?.summary.run).toBe('contention');
     expect(newestLoadRun(runs, 'soak', 'default')?.folder).toBe('2026-11-30T15-00-00-soak');
     expect(newestLoadRun(runs, 'spike', 'default')).toBeUndefined();
+  });
+
+  test('when a later scaling run repeats only some series, then the most complete run stays the main one, and both are listed', () => {
+    const whole = scalingSummaryFixture();
+    const repeat = { ...whole, series: whole.series.slice(0, 1) };
+    publishSummary(runsDir(), '2026-11-30T12-00-00-scaling', whole);
+    publishSummary(runsDir(), '2026-11-30T13-00-00-scaling', repeat);
+    publishSummary(runsDir(), 'ecs-2026-11-30-scaling', { ...whole, target: 'ecs' });
+
+    const runs = readPublishedRuns(runsDir());
+
+    expect(runs.scaling?.folder).toBe('2026-11-30T12-00-00-scaling');
+    expect(runs.scalingRuns?.map((run) => run.folder)).toEqual([
+      '2026-11-30T13-00-00-scaling',
+      '2026-11-30T12-00-00-scaling',
+    ]);
   });
 
   test('when a folder holds notes but no summary.json, then it is not a run', () => {

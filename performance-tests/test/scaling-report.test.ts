@@ -28,6 +28,31 @@ describe('the scaling report', () => {
     expect(section).toContain('](performance/runs/f/plots/scaling-order-service-sync-hot.svg)');
   });
 
+  it('when another run measured a series again at the same share, then the doc lists both runs; one at another share is left out', () => {
+    const main = { folder: 'main', summary: scalingSummaryFixture(), plots: [] };
+    const [drain] = main.summary.series;
+    const again = {
+      ...drain!,
+      points: drain!.points.map((point) => ({ ...point, runs: [point.runs[0]! + 11] })),
+    };
+    const repeat = { folder: 'repeat', summary: { ...main.summary, series: [again] }, plots: [] };
+    const otherShare = {
+      folder: 'other-share',
+      summary: { ...main.summary, series: [{ ...again, cores_per_replica: 0.25 }] },
+      plots: [],
+    };
+
+    const section = renderScalingDocSection(main, [repeat, main, otherShare]);
+
+    expect(section).toContain('Run to run');
+    expect(section).toMatch(
+      /\| order-worker × N: worker drain rate +\| main +\| 1: 300 · 2: 520 · 3: 690 · 6: 900 +\|/,
+    );
+    expect(section).toMatch(/\| order-worker × N: worker drain rate +\| repeat +\| 1: 311 · /);
+    expect(section).not.toContain('other-share');
+    expect(renderScalingDocSection(main)).not.toContain('Run to run');
+  });
+
   it('when a summary lacks a field or has an unknown tier, then the schema refuses it', () => {
     const summary = scalingSummaryFixture();
     expect(
