@@ -4,7 +4,6 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { env } from '@ecom/service-kit/config';
 import { REPOSITORY_ROOT, type StackKey } from '../../scripts/lib/stacks';
 import { evaluate, templateOf, type Node, type Scope, type Template } from './templates';
 
@@ -94,31 +93,6 @@ export function containerNamed(key: StackKey, name: string, parameters: Record<s
   const container = containersOf(key, parameters).find((candidate) => candidate.name === name);
   if (!container) throw new Error(`no container ${name} in the ${key} stack`);
   return container;
-}
-
-/**
- * The variables a service's config reads: the keys of its zod schema in src/config.ts, including
- * the kit's kafkaEnv and mysqlEnv pieces it spreads in, and the schemas it spreads in from its own
- * files (`...authSchema` from './auth-config').
- */
-export function variablesReadBy(configFile: string): Set<string> {
-  const source = readFileSync(path.join(REPOSITORY_ROOT, configFile), 'utf8');
-  const schema = source.slice(source.indexOf('z.object({'), source.indexOf('});'));
-  const names = new Set([...schema.matchAll(/^\s{2}([A-Z][A-Z0-9_]+):/gm)].map((match) => match[1] ?? ''));
-  for (const [, spread] of schema.matchAll(/^\s{2}\.\.\.(\w+),/gm)) {
-    const from = new RegExp(`import \\{[^}]*\\b${spread}\\b[^}]*\\} from '(\\./[\\w.-]+)'`).exec(source)?.[1];
-    if (!from) continue;
-    const file = readFileSync(path.join(REPOSITORY_ROOT, path.dirname(configFile), `${from}.ts`), 'utf8');
-    const start = file.indexOf(`export const ${spread} = {`);
-    const block = file.slice(start, file.indexOf('\n};', start));
-    for (const [, name] of block.matchAll(/^\s{2}([A-Z][A-Z0-9_]+):/gm)) names.add(name ?? '');
-  }
-  if (schema.includes('...env.kafkaEnv')) for (const name of Object.keys(env.kafkaEnv)) names.add(name);
-  for (const [, prefix] of schema.matchAll(/\.\.\.env\.mysqlEnv\('([A-Z_]+)'/g)) {
-    for (const name of Object.keys(env.mysqlEnv(prefix ?? '', { database: 'd', user: 'u', password: 'p' })))
-      names.add(name);
-  }
-  return names;
 }
 
 export function readRepositoryFile(file: string): string {
