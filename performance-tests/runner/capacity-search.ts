@@ -9,7 +9,7 @@ import type { StepResult } from '../report/result.schema';
 import type { K6Step } from './k6';
 import { sleep } from './processes';
 import { describeSlo, type Slo } from './result-builder';
-import { awaitDrained, runK6Step, stepResults, stepsStartedAtMs, type RunContext } from './run-context';
+import { awaitDrained, runK6Step, stepResults, type RunContext } from './run-context';
 
 const SETTLE_AFTER_MISS_MS = 5_000;
 
@@ -61,7 +61,7 @@ export interface ProbeSpan {
 
 /** Told around every probe (its k6 run and the drain after it): e.g. to read what the probe's load used. */
 export interface ProbeObserver {
-  started(rate: number): void;
+  started(): void;
   /** `span`: the measured step's own time, when k6 reported when its steps began. */
   ended(rate: number, held: boolean, span: ProbeSpan | undefined): void;
 }
@@ -140,7 +140,7 @@ function prober(
   const repeats = settings.confirmFirstMiss ? (settings.missRepeats ?? 1) : 0;
   let warmUpSeconds = settings.warmUpSeconds ?? 0;
   const probeOnce = async (rate: number, attempt: number) => {
-    observer?.started(rate);
+    observer?.started();
     const { step, result, span } = await runProbe(ctx, target, settings, rate, attempt, warmUpSeconds);
     warmUpSeconds = 0;
     record(step, result);
@@ -193,7 +193,7 @@ async function runProbe(
   );
   await awaitDrained(ctx);
   const renamed = { ...outcome, steps: outcome.steps.map((step) => ({ ...step, mode: target.name })) };
-  const stepsAt = stepsStartedAtMs(outcome);
+  const stepsAt = outcome.setup?.stepsStartedAtMs;
   const first = outcome.steps[0];
   const span =
     stepsAt !== undefined && first

@@ -57,7 +57,8 @@ export interface K6Outcome {
   readonly exitCode: number;
   /** k6 exited 99: a threshold (the SLO of some step) broke; the figures are valid. */
   readonly thresholdsFailed: boolean;
-  readonly setup: { productIds?: number[]; dataset?: string } | undefined;
+  /** What k6/run.js's setup returned; `stepsStartedAtMs`: when its step clock began (epoch ms). */
+  readonly setup: { productIds?: number[]; dataset?: string; stepsStartedAtMs?: number } | undefined;
   readonly steps: K6Step[];
   readonly warmUp?: K6WarmUp;
   readonly checks?: { passes: number; fails: number };

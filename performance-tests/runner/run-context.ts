@@ -106,14 +106,9 @@ export async function runK6Step(
   return outcome;
 }
 
-/** When the k6 run's step clock began (its setup's end), epoch ms; undefined when k6 did not say. */
-export function stepsStartedAtMs(outcome: K6Outcome): number | undefined {
-  return (outcome.setup as { stepsStartedAtMs?: number } | undefined)?.stepsStartedAtMs;
-}
-
 /** Seconds from the run's start to the k6 run's step clock (its setup's end). */
 export function stepOffsetS(ctx: RunContext, outcome: K6Outcome): number {
-  const at = stepsStartedAtMs(outcome);
+  const at = outcome.setup?.stepsStartedAtMs;
   return at === undefined ? 0 : (at - ctx.startedAt) / 1000;
 }
 

@@ -112,7 +112,7 @@ function cgroupQuotas(mechanism: 'cgroup-v1' | 'cgroup-v2', base: string, parent
 }
 
 /** `nr_periods` and `nr_throttled` of each group's cpu.stat (the same keys in v1 and v2), added up. */
-export function sumThrottling(statFiles: readonly string[]): Throttling {
+function sumThrottling(statFiles: readonly string[]): Throttling {
   let periods = 0;
   let throttled = 0;
   for (const file of statFiles) {

@@ -25,11 +25,11 @@ import { processTree, type CpuQuotas, type Throttling } from './cpu-quotas';
 import type { PointLimitRecord } from './scaling-summary.schema';
 
 /** The replicas used at least this share of their quota: the quota was what they waited for. */
-export const TIER_SATURATED = 0.8;
+const TIER_SATURATED = 0.8;
 /** …or a replica used up its quota and waited in at least this share of the CFS periods. */
-export const TIER_THROTTLED = 0.5;
+const TIER_THROTTLED = 0.5;
 /** The machine's cores were at least this share busy. */
-export const MACHINE_SATURATED = 0.9;
+const MACHINE_SATURATED = 0.9;
 
 export interface LimitReading {
   readonly tierQuotaUse: number;
@@ -61,7 +61,7 @@ export interface Snapshot {
   readonly throttling: Throttling | null;
 }
 
-export const SNAPSHOT_MS = 500;
+const SNAPSHOT_MS = 500;
 
 export function openLimitWindow(tier: TierUnderQuota): LimitWindow {
   // The replicas and their children, found once: a scan of /proc every snapshot would cost CPU.

@@ -68,12 +68,13 @@ export function lockMonitorAccount(base: DatabaseSettings): { monitor: DatabaseS
     ].join('; '),
   );
   if (!made.ok) return { monitor: null, why: `mysql.sh client: ${made.why}` };
-  const account = { host: '127.0.0.1', user: MONITOR_USER, password, database: 'information_schema', poolMax: 2 };
+  const account = { host: '127.0.0.1', user: MONITOR_USER, password, database: 'information_schema' };
   return { monitor: { ...base, ...account }, why: '' };
 }
 
 /** Drops the account lockMonitorAccount made, or half made (nothing when there is none). */
 export function dropLockMonitorAccount(): void {
+  process.off('exit', dropLockMonitorAccount);
   runAsRoot(`DROP USER IF EXISTS ${MONITOR_ACCOUNT}`);
 }
 
@@ -98,17 +99,12 @@ export async function startRowLockMeter(
   const startedAt = performance.now();
   const sampler = connected ? startSampler(db, waiting) : undefined;
   let stopped: Promise<void> | undefined;
-  let endedAt: number | undefined;
-  const stop = () => {
-    endedAt ??= performance.now();
-    stopped ??= (sampler?.stop() ?? Promise.resolve()).then(() => db.destroy());
-    return stopped;
-  };
+  const stop = () => (stopped ??= (sampler?.stop() ?? Promise.resolve()).then(() => db.destroy()));
   return {
     read: async (orders) => {
-      endedAt = performance.now();
+      const endedAt = performance.now();
       try {
-        await sampler?.stop();
+        await sampler?.stop(); // the last sample counted before the counters are read; stop() then only closes
         return rowLocksPerOrder(before, await readCounters(db), waiting, (endedAt - startedAt) / 1000, orders);
       } finally {
         await stop();
@@ -135,7 +131,7 @@ async function readCounters(db: Knex): Promise<Counters> {
 }
 
 /** Every SAMPLE_MS, unless the last sample is still running (a tick is skipped, not queued). */
-function startSampler(db: Knex, waiting: { samples: number; products: number; outbox: number }) {
+function startSampler(db: Knex, waiting: { -readonly [K in keyof WaitingSamples]: WaitingSamples[K] }) {
   let inFlight: Promise<void> | undefined;
   const sample = async () => {
     const [rows] = (await db.raw(

@@ -53,7 +53,7 @@ export async function measureCapacityPoint(request: PointRequest): Promise<Scali
   await warmUnderQuota(ctx, replicas, name, { mode, rate: startRate, seconds: s.warmupSeconds });
   const meter = await startCpuMeter(ctx.system!, replicas.processes);
   const rowLocks = await startRowLockMeter(ctx.system!.databases.order, lockMonitor);
-  const limits = limitObserver(tierUnderQuota(replicas, n, cores));
+  const limits = limitObserver(tierUnderQuota(replicas, cores));
   let search: Search;
   try {
     const target = { name, k6Mode: mode, slo: scaledSlo(cores), e2eSample: 0 };
@@ -109,11 +109,11 @@ function searchSettingsOf(s: ScalingSettings, startRate: number): SearchSettings
 }
 
 /** The scaled tier's processes and quota, for point-limit.ts (a replica without a quota counts as a whole core). */
-export function tierUnderQuota(replicas: TierReplicas, n: number, cores: number | null): TierUnderQuota {
+function tierUnderQuota(replicas: TierReplicas, cores: number | null): TierUnderQuota {
   return {
     pids: replicas.replicas.map((replica) => replica.process.pid),
     quotas: replicas.quotas,
-    quotaCores: n * (cores ?? 1),
+    quotaCores: replicas.replicas.length * (cores ?? 1),
   };
 }
 
@@ -166,8 +166,7 @@ export async function measureDrainPoint({
   cores,
   lockMonitor,
 }: PointRequest): Promise<ScalingPointRecord> {
-  const tier = tierUnderQuota(replicas, n, cores);
-  const drain = await measureReplicaDrain(ctx, replicas, s.drainOrders, tier, lockMonitor);
+  const drain = await measureReplicaDrain(ctx, replicas, s.drainOrders, tierUnderQuota(replicas, cores), lockMonitor);
   const late = drain.sendSeconds * 1000 > WORKER_SESSION_TIMEOUT_MS * 0.8;
   const placed = `${drain.placed} placed in ${drain.seconds.toFixed(2)} s`;
   const limit = limitRecord(drain.limit, null);

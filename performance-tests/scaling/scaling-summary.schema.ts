@@ -22,7 +22,7 @@ const loadSchema = z.object({
 });
 
 /** What held a point back (point-limit.ts), read at the load that broke it. */
-export const pointLimitSchema = z.object({
+const pointLimitSchema = z.object({
   /** tier: its replicas used their quota; machine: they did not, and the machine was full; neither: no CPU ran out. */
   verdict: z.enum(['tier', 'machine', 'neither']),
   /** The offered rate of the probe read (the search's lowest missed rate); null for a drain. */
@@ -37,7 +37,7 @@ export const pointLimitSchema = z.object({
 });
 
 /** Row-lock waits per order completed at a point (row-locks.ts). */
-export const rowLocksSchema = z.object({
+const rowLocksSchema = z.object({
   /** MariaDB's server-wide counters: every wait, the outbox relays' included. */
   waits_per_order: z.number().nonnegative(),
   wait_ms_per_order: z.number().nonnegative(),

@@ -72,8 +72,9 @@ function regionRefusals(region: string): string[] {
 
 /** A line to print when the deploy will upgrade MySQL's major version (allowed, with downtime). */
 export function majorUpgradeNotice(request: DeployRequest): string | undefined {
-  const { from, to } = mysqlVersions(request) ?? {};
-  if (!from || !to || Number(to) <= Number(from)) return undefined;
+  const mysql = mysqlVersions(request);
+  if (!mysql || Number(mysql.to) <= Number(mysql.from)) return undefined;
+  const { from, to } = mysql;
   return (
     `MySQL ${from} → ${to}: an in-place major upgrade (RDS snapshots the instance first; the database is ` +
     'unavailable for several minutes, the standby too, and the services answer 503 meanwhile). It cannot be undone.'

@@ -33,7 +33,6 @@ import {
   pointName,
   pointsOf,
   probeName,
-  type EcsService,
   type ExperimentSettings,
   type PointMode,
 } from './scaling-plan';
@@ -43,7 +42,7 @@ import {
   assertScalingPrerequisites,
   connectionBudget,
 } from './scaling-prerequisites';
-import { ECS_SERVICES, REPOSITORY_ROOT } from './stacks';
+import { ECS_SERVICES, REPOSITORY_ROOT, type EcsServiceName } from './stacks';
 
 export interface ExperimentRequest extends Omit<ExperimentSettings, 'others'> {
   /** Count of the other tiers; default: the largest of `instanceCounts`. */
@@ -252,7 +251,7 @@ async function runPoint(experiment: Experiment, point: PointKey, rates: readonly
   const startedAt = new Date().toISOString();
   const environment = k6Environment(point.mode, rates, settings, stacks.services['ApiUrl'] ?? '');
   const exitCode = await runK6Task(experiment.cli, stacks, { runId, k6Environment: environment, localDir });
-  const counts: Record<EcsService, number> = desiredCounts(settings, point.n, ORDER_REQUESTS_PARTITIONS);
+  const counts: Record<EcsServiceName, number> = desiredCounts(settings, point.n, ORDER_REQUESTS_PARTITIONS);
   writeJson(path.join(localDir, POINT_FILE), {
     tier: settings.tier,
     mode: point.mode,

@@ -5,7 +5,7 @@
  * the points' result folders. The experiment itself (scaling-experiment.ts) only runs this plan.
  */
 import { K6_STEPS_FILE, type PointMode } from '@ecom/performance-tests/ecs-runs';
-import { HTTP_SERVICES, WORKER_SERVICE } from './stacks';
+import type { EcsServiceName } from './stacks';
 
 export const SCALED_TIERS = ['order-worker', 'order-service', 'product-service'] as const;
 export type ScaledTier = (typeof SCALED_TIERS)[number];
@@ -54,8 +54,6 @@ export interface ExperimentSettings {
   readonly e2eSample: number;
 }
 
-export type EcsService = (typeof HTTP_SERVICES)[number] | typeof WORKER_SERVICE;
-
 /**
  * The desired count of every service at one point: the scaled tier at `n`, every other tier at
  * `others`. The gateway is never the scaled tier: it is kept at `others` (over-provisioned) in
@@ -66,7 +64,7 @@ export function desiredCounts(
   settings: Pick<ExperimentSettings, 'tier' | 'others'>,
   n: number,
   partitions: number,
-): Record<EcsService, number> {
+): Record<EcsServiceName, number> {
   const countOf = (tier: ScaledTier) => (settings.tier === tier ? n : settings.others);
   return {
     gateway: settings.others,

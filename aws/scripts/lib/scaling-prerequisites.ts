@@ -18,7 +18,8 @@ import { TOPICS } from '@ecom/service-kit/kafka';
 import { loadConfig as loadOrderConfig } from '@ecom/order-service/config';
 import { loadConfig as loadProductConfig } from '@ecom/product-service/config';
 import { PrerequisiteError } from './aws-cli';
-import { desiredCounts, type EcsService, type ExperimentSettings } from './scaling-plan';
+import { desiredCounts, type ExperimentSettings } from './scaling-plan';
+import type { EcsServiceName } from './stacks';
 
 export const ORDER_REQUESTS_PARTITIONS: number = TOPICS.orderRequests.partitions;
 
@@ -27,7 +28,7 @@ export const ORDER_REQUESTS_PARTITIONS: number = TOPICS.orderRequests.partitions
  * default them; the task definitions set neither: aws/test/scaling-experiment-plan.test.ts keeps them equal).
  * The worker runs the order service's config; the gateway has no database.
  */
-export const DB_POOLS: Readonly<Record<EcsService, number>> = {
+export const DB_POOLS: Readonly<Record<EcsServiceName, number>> = {
   gateway: 0,
   'product-service': loadProductConfig({}).database.poolMax,
   'order-service': loadOrderConfig({}).database.poolMax,
@@ -80,7 +81,7 @@ export function connectionBudget(settings: Pick<ExperimentSettings, 'tier' | 'ot
   readonly parts: readonly string[];
 } {
   const counts = desiredCounts(settings, Math.max(...settings.instanceCounts), ORDER_REQUESTS_PARTITIONS);
-  const services = (Object.keys(counts) as EcsService[]).filter((service) => DB_POOLS[service] > 0);
+  const services = (Object.keys(counts) as EcsServiceName[]).filter((service) => DB_POOLS[service] > 0);
   return {
     total: services.reduce((sum, service) => sum + counts[service] * DB_POOLS[service], 0),
     parts: services.map((service) => `${service} ${counts[service]} × ${DB_POOLS[service]}`),

@@ -21,7 +21,7 @@ export const isDigest = (text: string): boolean => DIGEST.test(text);
 
 export function parseImageReference(text: string): ImageReference | undefined {
   const [name = '', digest, ...rest] = text.split('@');
-  if (rest.length > 0 || (digest !== undefined && !DIGEST.test(digest)) || !/^[\w.:/-]+$/.test(name)) return undefined;
+  if (rest.length > 0 || (digest !== undefined && !isDigest(digest)) || !/^[\w.:/-]+$/.test(name)) return undefined;
   const slash = name.lastIndexOf('/');
   const colon = name.lastIndexOf(':');
   const tag = colon > slash ? name.slice(colon + 1) : undefined;

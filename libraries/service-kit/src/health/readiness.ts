@@ -1,3 +1,5 @@
+import { withTimeLimit } from '../lifecycle/time-limit';
+
 /**
  * A named check of one dependency: it resolves when the dependency can serve, throws otherwise.
  * Resolving with `{ details }` adds those details to the report (e.g. an upstream's own report).
@@ -32,19 +34,15 @@ export async function checkReadiness(
 async function runCheck(check: DependencyCheck, timeoutMs: number): Promise<DependencyStatus> {
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
-  });
   try {
-    const result = await Promise.race([check(), timeout]);
+    const result = await withTimeLimit(check(), timeoutMs, () => {
+      throw new Error(`no answer within ${timeoutMs} ms`);
+    });
     const details = (result as { details?: unknown } | null)?.details;
     return details === undefined
       ? { status: 'up', latency_ms: elapsed() }
       : { status: 'up', latency_ms: elapsed(), details };
   } catch (error) {
     return { status: 'down', latency_ms: elapsed(), error: error instanceof Error ? error.message : String(error) };
-  } finally {
-    clearTimeout(timer);
   }
 }

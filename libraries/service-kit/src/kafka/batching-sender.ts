@@ -1,4 +1,5 @@
 import type { Message, Producer } from 'kafkajs';
+import { withTimeLimit } from '../lifecycle/time-limit';
 import { ACKS_ALL } from './kafka.factory';
 
 interface Pending {
@@ -29,8 +30,8 @@ export class BatchingSender {
   readonly #maxBatch: number;
   readonly #timeoutMs: number;
   #queue: Pending[] = [];
-  #inFlight = false;
-  #flushing: Promise<void> = Promise.resolve();
+  /** The flush under way (a produce request in flight, then the ones gathered meanwhile); none when idle. */
+  #flushing: Promise<void> | undefined;
 
   constructor(producer: Producer, { maxBatch = 500, timeoutMs = 30_000 }: BatchingSenderOptions = {}) {
     this.#producer = producer;
@@ -49,7 +50,7 @@ export class BatchingSender {
       const pending: Pending = { topic, message, resolve, reject };
       this.#queue.push(pending);
       signal?.addEventListener('abort', () => this.#withdraw(pending, signal.reason), { once: true });
-      if (!this.#inFlight) this.#flushing = this.#flush();
+      this.#flushing ??= this.#flush();
     });
   }
 
@@ -59,20 +60,12 @@ export class BatchingSender {
    * request the producer is still retrying (e.g. for a topic that does not exist) reconnects it
    * after the disconnect, and that connection keeps the process alive.
    */
-  async settled(limitMs = Number.POSITIVE_INFINITY): Promise<boolean> {
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<false>((resolve) => {
-      if (Number.isFinite(limitMs)) timer = setTimeout(() => resolve(false), limitMs);
-    });
-    try {
-      return await Promise.race([this.#drained(), late]);
-    } finally {
-      clearTimeout(timer);
-    }
+  settled(limitMs = Number.POSITIVE_INFINITY): Promise<boolean> {
+    return withTimeLimit(this.#drained(), limitMs, () => false);
   }
 
   async #drained(): Promise<true> {
-    while (this.#inFlight) await this.#flushing;
+    while (this.#flushing) await this.#flushing;
     return true;
   }
 
@@ -83,8 +76,8 @@ export class BatchingSender {
     pending.reject(reason);
   }
 
+  // Called with a message queued, so it always awaits a request before it clears #flushing.
   async #flush(): Promise<void> {
-    this.#inFlight = true;
     while (this.#queue.length > 0) {
       const batch = this.#queue.splice(0, this.#maxBatch);
       try {
@@ -94,7 +87,7 @@ export class BatchingSender {
         batch.forEach((pending) => pending.reject(error));
       }
     }
-    this.#inFlight = false;
+    this.#flushing = undefined;
   }
 }
 

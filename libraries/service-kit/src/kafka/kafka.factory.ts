@@ -106,10 +106,7 @@ export async function createTopicsWithLeaders(
 ): Promise<void> {
   await admin.createTopics({
     waitForLeaders: false,
-    topics: topics.map(({ configEntries, ...topic }) => ({
-      ...topic,
-      ...(configEntries === undefined ? {} : { configEntries: configEntries.map((entry) => ({ ...entry })) }),
-    })),
+    topics: topics.map((topic) => ({ ...topic, configEntries: [...(topic.configEntries ?? [])] })),
   });
   const names = topics.map((topic) => topic.topic);
   const deadline = Date.now() + timeoutMs;

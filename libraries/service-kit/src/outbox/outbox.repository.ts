@@ -75,7 +75,7 @@ export async function markPublished(trx: Knex.Transaction, ids: readonly number[
 
 /** Whether any event waits to be published: one indexed, non-locking read (outbox_pending_idx). */
 export async function hasPendingEvents(db: Knex): Promise<boolean> {
-  const row = await db(OUTBOX_TABLE).select('id').whereNull('published_at').limit(1).first();
+  const row = await db(OUTBOX_TABLE).select('id').whereNull('published_at').first();
   return row !== undefined;
 }
 

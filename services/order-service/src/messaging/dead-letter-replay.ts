@@ -1,5 +1,6 @@
 import type { Admin, Consumer, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { ACKS_ALL, createProducer } from '@ecom/service-kit/kafka';
+import { withTimeLimit } from '@ecom/service-kit/lifecycle';
 
 /** What one run replays of a partition: from its group's committed offset up to `end` (exclusive). */
 export interface ReplayRange {
@@ -85,9 +86,7 @@ async function copyPlanned(
       },
     });
   });
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)));
-  await Promise.race([done, timeout]).finally(() => clearTimeout(timer));
+  await withTimeLimit(done, timeoutMs, () => undefined);
   return replayed;
 }
 

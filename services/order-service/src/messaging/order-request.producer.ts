@@ -1,6 +1,7 @@
 import type { Producer } from 'kafkajs';
 import { unavailableError } from '@ecom/service-kit/errors';
 import { BatchingSender, requestIdHeaders } from '@ecom/service-kit/kafka';
+import { withTimeLimit } from '@ecom/service-kit/lifecycle';
 import type { OrderRequest } from '../domain/order';
 import type { OrderRequestQueue } from '../domain/ports';
 import { toOrderRequestMessage } from './order-request.message';
@@ -31,14 +32,6 @@ export class OrderRequestProducer implements OrderRequestQueue {
   async enqueue(request: OrderRequest): Promise<void> {
     const message = toOrderRequestMessage(request);
     const deadline = new AbortController();
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        const error = new Error(`no acknowledgement within ${this.ackTimeoutMs} ms`);
-        deadline.abort(error);
-        reject(error);
-      }, this.ackTimeoutMs);
-    });
     try {
       // Still queued at the deadline: withdrawn, never sent. Already sent: it may yet arrive, which
       // the caller must settle (acceptAsyncOrder withdraws the order itself).
@@ -48,11 +41,13 @@ export class OrderRequestProducer implements OrderRequestQueue {
         { key: message.order_id, value, headers: requestIdHeaders() },
         deadline.signal,
       );
-      await Promise.race([sent, timedOut]);
+      await withTimeLimit(sent, this.ackTimeoutMs, () => {
+        const error = new Error(`no acknowledgement within ${this.ackTimeoutMs} ms`);
+        deadline.abort(error);
+        throw error;
+      });
     } catch (error) {
       throw unavailableError('kafka', error);
-    } finally {
-      clearTimeout(timer);
     }
   }
 }
